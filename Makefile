@@ -1,0 +1,58 @@
+# Relais: `make demo` and `make test` set everything up from a fresh clone.
+# Needs only Python 3.11, Node.js with npm, and make.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := $(wildcard plugins/*/pyproject.toml)
+LOCALES := $(wildcard lms/locale courses/locale plugins/*/*/locale)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup lint format migrate translations tools clean
+
+demo: setup migrate
+	$(BIN)/python manage.py seed_demo --port $(PORT)
+	@echo "Relais runs on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
+	$(BIN)/pytest
+
+setup: tools $(VENV)/.installed node_modules/.installed translations
+
+tools:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and try again."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+		{ echo "Relais needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version). Set PYTHON=/path/to/python3.11."; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed (for the H5P player): install them and try again."; exit 1; }
+
+$(VENV)/.installed: pyproject.toml $(PLUGINS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	touch $@
+
+# h5p-standalone's preinstall demands yarn; it needs no install script at all.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+translations: $(VENV)/.installed
+	@for dir in $(LOCALES); do $(BIN)/pybabel -q compile -D django -d $$dir || exit 1; done
+
+migrate: setup
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,1 @@
+"""The learning core: course catalogues, lessons, onboarding paths and badges."""

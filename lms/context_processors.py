@@ -1,0 +1,19 @@
+from lms.plugins.activation import site_hooks
+
+
+def organisation(request):
+    """The organisation, the person's membership and the plugins' menu items."""
+    if not hasattr(request, "organisation"):
+        return {}
+
+    def menu_items():
+        items = []
+        for hook in site_hooks("lms_register_menu_items", request):
+            items.extend(hook(request) or [])
+        return items
+
+    return {
+        "organisation": request.organisation,
+        "membership": request.membership,
+        "plugin_menu_items": menu_items,
+    }

@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from lms.models import Invitation, Membership, Team
+
+
+class OrganisationScopedForm(forms.ModelForm):
+    """Offers only the organisation's own teams."""
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["team"].queryset = Team.objects.filter(organisation=organisation)
+        self.fields["team"].empty_label = _("No team")
+
+
+class InvitationForm(OrganisationScopedForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "first_name", "last_name", "role", "kind", "team", "start_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if Membership.objects.for_organisation(self.organisation).filter(
+            user__email__iexact=email
+        ).exists():
+            raise forms.ValidationError(_("This person is already a member here."))
+        if (
+            Invitation.objects.for_organisation(self.organisation)
+            .pending()
+            .filter(email__iexact=email)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("An invitation is already waiting for this address: resend it instead.")
+            )
+        return email
+
+
+class MembershipForm(OrganisationScopedForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "kind", "team", "start_date", "is_active"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class AcceptInvitationForm(forms.Form):
+    """A newcomer's name and password, validated by the configured validators."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type it again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are different."))
+        elif first:
+            user = get_user_model()(
+                username=self.invitation.email,
+                email=self.invitation.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("fr", "Français"), ("en", "English")]
+    )
+    next = forms.CharField(required=False)

@@ -1,0 +1,124 @@
+"""Create (or bring back) the demo association of PRODUCT.md. Safe to run again."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+from wagtail.users.models import UserProfile
+
+from lms.models import HomePage, Kind, Membership, OrganisationSettings, Role, Team
+
+DEMO_PASSWORD = "relais-demo"
+TEAMS = ["Accueil", "Distribution", "Aide aux devoirs", "Collecte"]
+# username, first name, last name, role, kind, team, days since start
+PEOPLE = [
+    ("admin", "Alex", "Bernard", Role.ADMIN, Kind.VOLUNTEER, None, 900),
+    ("formateur", "Karim", "Benali", Role.TRAINER, Kind.VOLUNTEER, None, 2900),
+    ("coordinatrice", "Sophie", "Durand", Role.COORDINATOR, Kind.STAFF, None, 1400),
+    ("mentor", "Michel", "Roux", Role.MENTOR, Kind.VOLUNTEER, "Accueil", 2200),
+    ("benevole", "Léa", "Martin", Role.LEARNER, Kind.VOLUNTEER, "Accueil", 0),
+]
+ROLE_NAMES = {
+    Role.ADMIN: "administrateur (plugins, thèmes)",
+    Role.TRAINER: "formateur (cours)",
+    Role.COORDINATOR: "coordinatrice / RH",
+    Role.MENTOR: "mentor",
+    Role.LEARNER: "nouvelle bénévole",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo association Entraide Quartier with one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--hostname", default="localhost")
+        parser.add_argument("--port", type=int, default=8000)
+
+    @transaction.atomic
+    def handle(self, *args, hostname, port, **options):
+        site = self._site(hostname, port)
+        teams = {
+            name: Team.objects.get_or_create(organisation=site, name=name)[0]
+            for name in TEAMS
+        }
+        today = timezone.localdate()
+        # Léa starts on the coming Monday (today if it is Monday).
+        monday = today + timedelta(days=(7 - today.weekday()) % 7)
+        for username, first, last, role, kind, team, days in PEOPLE:
+            user = self._user(username, first, last, superuser=role == Role.ADMIN)
+            Membership.objects.update_or_create(
+                user=user,
+                organisation=site,
+                defaults={
+                    "role": role,
+                    "kind": kind,
+                    "team": teams.get(team),
+                    "start_date": monday if days == 0 else today - timedelta(days=days),
+                    "is_active": True,
+                },
+            )
+        self._print_logins(site)
+
+    def _site(self, hostname, port):
+        site = Site.objects.filter(is_default_site=True).first()
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = root.add_child(
+                instance=HomePage(
+                    title="Entraide Quartier",
+                    slug="entraide-quartier",
+                    introduction=(
+                        "Aide alimentaire et soutien social à Lyon : "
+                        "bienvenue aux bénévoles !"
+                    ),
+                    body=(
+                        "<p>Accueil, distribution, aide aux devoirs, collecte : "
+                        "chaque bénévole trouve sa place. Votre parcours "
+                        "d'intégration commence ici.</p>"
+                    ),
+                )
+            )
+        if site is None:
+            site = Site(is_default_site=True)
+        site.hostname, site.port, site.root_page = hostname, port, home
+        site.site_name = "Entraide Quartier"
+        site.save()
+        # The page Wagtail creates on install is not needed once the site points home.
+        Page.objects.filter(depth=2, content_type__app_label="wagtailcore").exclude(
+            pk=home.pk
+        ).delete()
+        settings = OrganisationSettings.for_site(site)
+        settings.language = "fr"
+        settings.save()
+        return site
+
+    def _user(self, username, first, last, *, superuser):
+        user, _created = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@entraide-quartier.example",
+                "is_superuser": superuser,
+                "is_staff": superuser,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        UserProfile.objects.update_or_create(
+            user=user, defaults={"preferred_language": "fr"}
+        )
+        return user
+
+    def _print_logins(self, site):
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready: {site.site_name} on {site.root_url}/")
+        )
+        self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
+        for username, first, last, role, *_rest in PEOPLE:
+            self.stdout.write(f"  {username:<14} {first} {last}, {ROLE_NAMES[role]}")

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.http import Http404
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Site
+
+from lms.models import Membership, OrganisationSettings
+from lms.plugins.activation import enabled_for_request, installed_plugins
+from lms.themes import active_theme, available_themes
+
+
+def _membership(request):
+    if not request.user.is_authenticated or request.organisation is None:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(user=request.user, organisation=request.organisation)
+        .select_related("team")
+        .first()
+    )
+
+
+def preferred_language(request, organisation_settings):
+    """The person's own choice, then the language cookie, then the organisation's."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    candidates = []
+    if request.user.is_authenticated:
+        profile = getattr(request.user, "wagtail_userprofile", None)
+        candidates.append(profile and profile.preferred_language)
+    candidates.append(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    candidates.append(organisation_settings.language if organisation_settings else None)
+    return next((code for code in candidates if code in supported), settings.LANGUAGE_CODE)
+
+
+class OrganisationMiddleware:
+    """Finds the request's organisation (its Wagtail Site), the person's membership
+    there, and sets the organisation's theme and the person's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organisation = Site.find_for_request(request)
+        request.membership = SimpleLazyObject(lambda: _membership(request))
+        organisation_settings = (
+            OrganisationSettings.for_request(request) if request.organisation else None
+        )
+        theme = organisation_settings.theme if organisation_settings else "default"
+        if theme not in available_themes():
+            theme = "default"
+        language = preferred_language(request, organisation_settings)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        token = active_theme.set(theme)
+        try:
+            response = self.get_response(request)
+        finally:
+            active_theme.reset(token)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class PluginURLMiddleware:
+    """A plugin's pages answer 404 on organisations that have not enabled it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.labels = {plugin.label for plugin in installed_plugins()}
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        namespaces = request.resolver_match.namespaces if request.resolver_match else []
+        if (
+            namespaces
+            and namespaces[0] in self.labels
+            and namespaces[0] not in enabled_for_request(request)
+        ):
+            raise Http404("This feature is not enabled here.")
+        return None

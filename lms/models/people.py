@@ -1,0 +1,260 @@
+"""People: a Django user belongs to organisations through memberships, one role each.
+
+Organisation scoping is written once, here: ``Membership.objects.for_organisation()``
+and ``Invitation.objects.for_organisation()``. Views never filter by site themselves.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core import signing
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
+
+from .organisations import Team, organisation_collection
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", _("Learner")
+    TRAINER = "trainer", _("Trainer")
+    MENTOR = "mentor", _("Mentor")
+    COORDINATOR = "coordinator", _("Coordinator / HR")
+    ADMIN = "admin", _("Organisation admin")
+
+
+class Kind(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Volunteer")
+    STAFF = "staff", _("Staff")
+
+
+# Roles that manage people, and roles that author content, in their organisation.
+PEOPLE_MANAGERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+AUTHORS = frozenset({Role.TRAINER, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR, Role.ADMIN})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """A person in an organisation: their role, team and onboarding start date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Site,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    kind = models.CharField(
+        _("volunteer or staff"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTEER
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="lms_one_membership_per_org"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="lms_membership_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Kind.values), name="lms_membership_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.role})"
+
+    @property
+    def manages_people(self):
+        return self.role in PEOPLE_MANAGERS
+
+    @property
+    def authors_content(self):
+        return self.role in AUTHORS
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        RoleGroup.sync(self)
+
+
+class RoleGroup(models.Model):
+    """The Django group that carries one role's permissions in one organisation.
+
+    Wagtail grants page and collection permissions to groups, so each organisation
+    gets its own groups: a trainer of A can edit A's pages and never B's.
+    """
+
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "role"], name="lms_one_group_per_role"
+            )
+        ]
+
+    @classmethod
+    def for_role(cls, organisation, role):
+        existing = cls.objects.filter(organisation=organisation, role=role).first()
+        if existing:
+            return existing
+        name = f"{organisation.site_name or organisation.hostname} ({organisation.pk}): {role}"
+        group, _created = Group.objects.get_or_create(name=name)
+        cls._grant(group, organisation, role)
+        return cls.objects.create(organisation=organisation, role=role, group=group)
+
+    @staticmethod
+    def _grant(group, organisation, role):
+        if role in ADMIN_ROLES:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="wagtailadmin", codename="access_admin"
+                )
+            )
+        if role in AUTHORS:
+            for action in ("add_page", "change_page", "publish_page"):
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=organisation.root_page,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=action
+                    ),
+                )
+            collection = organisation_collection(organisation)
+            for app, codename in [
+                ("wagtailimages", "add_image"),
+                ("wagtailimages", "change_image"),
+                ("wagtailimages", "choose_image"),
+                ("wagtaildocs", "add_document"),
+                ("wagtaildocs", "change_document"),
+                ("wagtaildocs", "choose_document"),
+            ]:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=collection,
+                    permission=Permission.objects.get(
+                        content_type__app_label=app, codename=codename
+                    ),
+                )
+
+    @classmethod
+    def sync(cls, membership):
+        """Put the user in exactly the group of their current role there."""
+        groups = membership.user.groups
+        org_groups = cls.objects.filter(organisation=membership.organisation)
+        groups.remove(*Group.objects.filter(pk__in=org_groups.values("group")))
+        if membership.is_active:
+            groups.add(cls.for_role(membership.organisation, membership.role).group)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An e-mailed link that lets a newcomer set a password and join with a role."""
+
+    TOKEN_SALT = "lms.invitation"
+
+    organisation = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    kind = models.CharField(
+        _("volunteer or staff"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTEER
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="lms_one_pending_invitation_per_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="lms_invitation_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        if not self.expires_at:
+            self.expires_at = timezone.now() + timedelta(
+                days=settings.LMS_INVITATION_VALID_DAYS
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.TOKEN_SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The invitation a link points at, or DoesNotExist for a forged link."""
+        try:
+            pk = signing.loads(token, salt=cls.TOKEN_SALT)
+        except signing.BadSignature as error:
+            raise cls.DoesNotExist from error
+        return cls.objects.select_related("organisation").get(pk=pk)
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    def renew(self):
+        self.expires_at = timezone.now() + timedelta(
+            days=settings.LMS_INVITATION_VALID_DAYS
+        )
+        self.sent_at = None
+        self.save(update_fields=["expires_at", "sent_at"])

@@ -1,0 +1,26 @@
+"""Test settings: the same stack, with fast hashing and mail kept in memory.
+
+Tasks run in-process (ImmediateBackend) so behaviour tests see their effects; when
+REDIS_URL is set, an extra "rq" backend lets the RQ tests enqueue real jobs.
+"""
+
+import sys
+from pathlib import Path
+
+# The test plugins are laid out like installed distributions; see tests/plugins.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "plugins"))
+
+from .base import *  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if REDIS_URL:
+    TASKS["rq"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}
+    CACHES["default"]["KEY_PREFIX"] = "relais-test"
+LOGGING["loggers"]["lms"]["level"] = "WARNING"
+
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test", "testserver"]

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms.plugins.urls import plugin_urlpatterns
+from lms.views import accounts, dashboard, people
+
+app_name = "lms"
+
+lms_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="lms/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="lms/password_reset.html",
+            email_template_name="lms/email/password_reset.txt",
+            subject_template_name="lms/email/password_reset_subject.txt",
+            success_url="/password/reset/sent/",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="lms/password_reset_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="lms/password_reset_confirm.html", success_url="/login/"
+        ),
+        name="password_reset_confirm",
+    ),
+    path("language/", accounts.set_language, name="set_language"),
+    path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="invite"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path(
+        "invitations/<int:pk>/resend/",
+        people.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:pk>/cancel/",
+        people.invitation_cancel,
+        name="invitation_cancel",
+    ),
+]
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include((lms_patterns, "lms"))),
+    *plugin_urlpatterns(),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,114 @@
+"""Coordinators' people screens. Everything is read through the organisation-scoped
+querysets, so a person of another organisation is simply not found (404)."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.forms import InvitationForm, MembershipForm
+from lms.models import Invitation, Membership, Role, Team
+from lms.models.people import PEOPLE_MANAGERS
+from lms.plugins.activation import site_hooks
+from lms.tasks import send_invitation
+from lms.views.access import role_required
+
+manages_people = role_required(*PEOPLE_MANAGERS)
+
+
+def _memberships(request):
+    return Membership.objects.for_organisation(request.organisation)
+
+
+def _invitations(request):
+    return Invitation.objects.for_organisation(request.organisation)
+
+
+@manages_people
+def people(request):
+    memberships = _memberships(request).select_related("user", "team")
+    role, team, query = (request.GET.get(key, "") for key in ("role", "team", "q"))
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    if team.isdigit():
+        memberships = memberships.filter(team_id=team)
+    if query:
+        memberships = memberships.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+        )
+    return render(
+        request,
+        "lms/people.html",
+        {
+            "memberships": memberships,
+            "invitations": _invitations(request).pending().select_related("team"),
+            "roles": Role.choices,
+            "teams": Team.objects.filter(organisation=request.organisation),
+            "filters": {"role": role, "team": team, "q": query},
+        },
+    )
+
+
+@manages_people
+def person(request, pk):
+    membership = get_object_or_404(_memberships(request).select_related("user", "team"), pk=pk)
+    panels = []
+    for hook in site_hooks("lms_register_person_panels", request):
+        hook(request, membership, panels)
+    return render(request, "lms/person.html", {"member": membership, "panels": panels})
+
+
+@manages_people
+def person_edit(request, pk):
+    membership = get_object_or_404(_memberships(request).select_related("user"), pk=pk)
+    form = MembershipForm(
+        request.POST or None, instance=membership, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("lms:person", pk=membership.pk)
+    return render(request, "lms/person_edit.html", {"member": membership, "form": form})
+
+
+@manages_people
+def invite(request):
+    form = InvitationForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        invitation = form.save(commit=False)
+        invitation.organisation = request.organisation
+        invitation.invited_by = request.user
+        invitation.save()
+        transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("lms:people")
+    return render(request, "lms/invite.html", {"form": form})
+
+
+@require_POST
+@manages_people
+def invitation_resend(request, pk):
+    invitation = get_object_or_404(_invitations(request).pending(), pk=pk)
+    invitation.renew()
+    transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
+    messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("lms:people")
+
+
+@require_POST
+@manages_people
+def invitation_cancel(request, pk):
+    invitation = get_object_or_404(_invitations(request).pending(), pk=pk)
+    invitation.cancelled_at = timezone.now()
+    invitation.save(update_fields=["cancelled_at"])
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("lms:people")

@@ -1,0 +1,48 @@
+"""Admin wiring of the core: the plugin screen, and plugin menu items filtered by site.
+
+Plugins add admin menu items and reports through ``lms_register_admin_menu_items``
+and ``lms_register_admin_reports`` (not Wagtail's own hooks), so they are shown only
+on organisations that enabled the plugin.
+"""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from lms.plugins.activation import site_hooks
+from lms.views import plugins_admin
+
+
+@hooks.register("register_admin_urls")
+def register_plugin_admin_urls():
+    return [path("relais/plugins/", plugins_admin.plugins, name="lms_plugins")]
+
+
+class PluginsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return plugins_admin.administrable_sites(request.user).exists()
+
+
+@hooks.register("register_settings_menu_item")
+def register_plugins_menu_item():
+    return PluginsMenuItem(
+        _("Plugins"), reverse("lms_plugins"), icon_name="resubmit", order=150
+    )
+
+
+def _items_from(hook_name, request):
+    items = []
+    for hook in site_hooks(hook_name, request):
+        items.extend(hook(request) or [])
+    return items
+
+
+@hooks.register("construct_main_menu")
+def add_plugin_menu_items(request, menu_items):
+    menu_items.extend(_items_from("lms_register_admin_menu_items", request))
+
+
+@hooks.register("construct_reports_menu")
+def add_plugin_reports(request, menu_items):
+    menu_items.extend(_items_from("lms_register_admin_reports", request))

@@ -1,0 +1,44 @@
+import pytest
+from django.core import mail
+from wagtail.models import Site
+
+from lms.models import PluginActivation, Role
+from tests.factories import make_organisation, member
+
+
+@pytest.fixture
+def org_a(db):
+    """Entraide Quartier, the default site, at a.test."""
+    Site.objects.all().delete()
+    return make_organisation("Entraide Quartier", "a.test", default=True)
+
+
+@pytest.fixture
+def org_b(db, org_a):
+    """Another association of the federation, at b.test."""
+    return make_organisation("Les Amis du Parc", "b.test")
+
+
+@pytest.fixture
+def coordinator_a(org_a):
+    return member(org_a, Role.COORDINATOR)
+
+
+@pytest.fixture
+def client_a(client):
+    """A test client whose requests reach organisation A."""
+    client.defaults["HTTP_HOST"] = "a.test"
+    return client
+
+
+@pytest.fixture
+def enable_plugin():
+    def enable(organisation, label="example"):
+        PluginActivation.objects.get_or_create(organisation=organisation, app_label=label)
+
+    return enable
+
+
+@pytest.fixture(autouse=True)
+def _empty_outbox():
+    mail.outbox = []
