@@ -2,7 +2,6 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 from lms.models import Membership, OrganisationSettings
@@ -42,7 +41,7 @@ class OrganisationMiddleware:
 
     def __call__(self, request):
         request.organisation = Site.find_for_request(request)
-        request.membership = SimpleLazyObject(lambda: _membership(request))
+        request.membership = _membership(request)
         organisation_settings = (
             OrganisationSettings.for_request(request) if request.organisation else None
         )

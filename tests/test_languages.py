@@ -1,0 +1,45 @@
+"""French and English: the organisation's default, the person's own choice."""
+
+from django.urls import reverse
+from wagtail.users.models import UserProfile
+
+from lms.models import OrganisationSettings, Role
+from tests.factories import member
+
+
+def test_visitors_see_the_organisations_language(client_a, org_a):
+    response = client_a.get(reverse("lms:login"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "fr"
+    assert "Se connecter" in response.content.decode()
+    settings = OrganisationSettings.for_site(org_a)
+    settings.language = "en"
+    settings.save()
+    response = client_a.get(reverse("lms:login"))
+    assert response["Content-Language"] == "en"
+    assert "Log in" in response.content.decode()
+
+
+def test_a_persons_choice_is_remembered_on_their_profile(client_a, org_a):
+    user = member(org_a)
+    client_a.force_login(user)
+    client_a.post(reverse("lms:set_language"), {"language": "en", "next": "/dashboard/"})
+    assert UserProfile.objects.get(user=user).preferred_language == "en"
+    client_a.cookies.clear()
+    client_a.force_login(user)
+    assert client_a.get(reverse("lms:dashboard"))["Content-Language"] == "en"
+
+
+def test_a_language_switch_never_redirects_to_another_site(client_a, org_a):
+    response = client_a.post(
+        reverse("lms:set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+
+
+def test_the_wagtail_admin_speaks_the_persons_language(client_a, org_a):
+    trainer = member(org_a, Role.TRAINER)
+    client_a.force_login(trainer)
+    assert client_a.get("/admin/")["Content-Language"] == "fr"
+    UserProfile.objects.update_or_create(user=trainer, defaults={"preferred_language": "en"})
+    page = client_a.get("/admin/").content.decode()
+    assert 'lang="en"' in page
