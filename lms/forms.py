@@ -18,14 +18,26 @@ class OrganisationScopedForm(forms.ModelForm):
 class InvitationForm(OrganisationScopedForm):
     class Meta:
         model = Invitation
-        fields = ["email", "first_name", "last_name", "role", "kind", "team", "start_date"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = [
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "kind",
+            "team",
+            "start_date",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.for_organisation(self.organisation).filter(
-            user__email__iexact=email
-        ).exists():
+        if (
+            Membership.objects.for_organisation(self.organisation)
+            .filter(user__email__iexact=email)
+            .exists()
+        ):
             raise forms.ValidationError(_("This person is already a member here."))
         if (
             Invitation.objects.for_organisation(self.organisation)
@@ -34,7 +46,9 @@ class InvitationForm(OrganisationScopedForm):
             .exists()
         ):
             raise forms.ValidationError(
-                _("An invitation is already waiting for this address: resend it instead.")
+                _(
+                    "An invitation is already waiting for this address: resend it instead."  # noqa: E501
+                )
             )
         return email
 
@@ -43,7 +57,9 @@ class MembershipForm(OrganisationScopedForm):
     class Meta:
         model = Membership
         fields = ["role", "kind", "team", "start_date", "is_active"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
 
 
 class AcceptInvitationForm(forms.Form):

@@ -29,7 +29,9 @@ def preferred_language(request, organisation_settings):
         candidates.append(profile and profile.preferred_language)
     candidates.append(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
     candidates.append(organisation_settings.language if organisation_settings else None)
-    return next((code for code in candidates if code in supported), settings.LANGUAGE_CODE)
+    return next(
+        (code for code in candidates if code in supported), settings.LANGUAGE_CODE
+    )
 
 
 class OrganisationMiddleware:

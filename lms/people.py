@@ -8,7 +8,9 @@ from lms.models import Membership, Role
 from lms.signals import PersonJoined, person_joined
 
 
-def join_organisation(user, organisation, *, role=Role.LEARNER, **details) -> Membership:
+def join_organisation(
+    user, organisation, *, role=Role.LEARNER, **details
+) -> Membership:
     """Make ``user`` a member of ``organisation`` and announce it once committed."""
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, **details

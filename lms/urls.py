@@ -44,7 +44,9 @@ lms_patterns = [
         name="password_reset_confirm",
     ),
     path("language/", accounts.set_language, name="set_language"),
-    path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
+    path(
+        "invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"
+    ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("people/", people.people, name="people"),
     path("people/invite/", people.invite, name="invite"),

@@ -34,7 +34,9 @@ def client_a(client):
 @pytest.fixture
 def enable_plugin():
     def enable(organisation, label="example"):
-        PluginActivation.objects.get_or_create(organisation=organisation, app_label=label)
+        PluginActivation.objects.get_or_create(
+            organisation=organisation, app_label=label
+        )
 
     return enable
 

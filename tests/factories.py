@@ -12,9 +12,15 @@ PASSWORD = "correct horse battery staple"
 def make_organisation(name, hostname, *, default=False):
     """A Wagtail Site with its own home page: what an organisation is."""
     root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title=name, slug=hostname.replace(".", "-")))
+    home = root.add_child(
+        instance=HomePage(title=name, slug=hostname.replace(".", "-"))
+    )
     return Site.objects.create(
-        hostname=hostname, port=80, root_page=home, site_name=name, is_default_site=default
+        hostname=hostname,
+        port=80,
+        root_page=home,
+        site_name=name,
+        is_default_site=default,
     )
 
 

@@ -26,17 +26,24 @@ member(site_b, user=volunteer)
 client = Client()
 client.force_login(operator)
 listing = client.get(reverse("lms_plugins"), HTTP_HOST="a.test").content.decode()
-client.post(reverse("lms_plugins"), {"enabled": [f"{site_a.pk}:hello_world"]},
-            HTTP_HOST="a.test")
+client.post(
+    reverse("lms_plugins"),
+    {"enabled": [f"{site_a.pk}:hello_world"]},
+    HTTP_HOST="a.test",
+)
 
 client.force_login(volunteer)
-print(json.dumps({
-    "installed": [plugin.label for plugin in installed_plugins()],
-    "listed": "HelloWorld" in listing,
-    "page_a": client.get("/hello_world/", HTTP_HOST="a.test").status_code,
-    "page_b": client.get("/hello_world/", HTTP_HOST="b.test").status_code,
-    "panel_a": "This panel comes from a plugin" in client.get(
-        "/dashboard/", HTTP_HOST="a.test").content.decode(),
-    "panel_b": "This panel comes from a plugin" in client.get(
-        "/dashboard/", HTTP_HOST="b.test").content.decode(),
-}))
+print(
+    json.dumps(
+        {
+            "installed": [plugin.label for plugin in installed_plugins()],
+            "listed": "HelloWorld" in listing,
+            "page_a": client.get("/hello_world/", HTTP_HOST="a.test").status_code,
+            "page_b": client.get("/hello_world/", HTTP_HOST="b.test").status_code,
+            "panel_a": "This panel comes from a plugin"
+            in client.get("/dashboard/", HTTP_HOST="a.test").content.decode(),
+            "panel_b": "This panel comes from a plugin"
+            in client.get("/dashboard/", HTTP_HOST="b.test").content.decode(),
+        }
+    )
+)

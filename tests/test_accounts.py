@@ -1,4 +1,4 @@
-"""Logging in: by e-mail or username, locked after repeated failures, landing by role."""
+"""Logging in: by e-mail or username, locked after failures, landing by role."""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +8,9 @@ from tests.factories import PASSWORD, member
 
 
 def log_in(client, username, password):
-    return client.post(reverse("lms:login"), {"username": username, "password": password})
+    return client.post(
+        reverse("lms:login"), {"username": username, "password": password}
+    )
 
 
 def test_a_volunteer_logs_in_with_their_email_in_any_case(client_a, org_a):
@@ -27,7 +29,9 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client_a, org_a):
     )
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(client_a, org_a):
+def test_five_failures_lock_the_account_even_against_the_right_password(
+    client_a, org_a
+):
     user = member(org_a)
     for _ in range(5):
         log_in(client_a, user.username, "wrong password")
@@ -44,7 +48,9 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client_a
         (Role.COORDINATOR, "Invitations en attente"),
     ],
 )
-def test_each_role_lands_on_its_own_dashboard_in_french(client_a, org_a, role, french_text):
+def test_each_role_lands_on_its_own_dashboard_in_french(
+    client_a, org_a, role, french_text
+):
     user = member(org_a, role)
     response = log_in(client_a, user.username, PASSWORD)
     page = client_a.get(response.url)

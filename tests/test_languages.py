@@ -22,7 +22,9 @@ def test_visitors_see_the_organisations_language(client_a, org_a):
 def test_a_persons_choice_is_remembered_on_their_profile(client_a, org_a):
     user = member(org_a)
     client_a.force_login(user)
-    client_a.post(reverse("lms:set_language"), {"language": "en", "next": "/dashboard/"})
+    client_a.post(
+        reverse("lms:set_language"), {"language": "en", "next": "/dashboard/"}
+    )
     assert UserProfile.objects.get(user=user).preferred_language == "en"
     client_a.cookies.clear()
     client_a.force_login(user)
@@ -40,6 +42,8 @@ def test_the_wagtail_admin_speaks_the_persons_language(client_a, org_a):
     trainer = member(org_a, Role.TRAINER)
     client_a.force_login(trainer)
     assert client_a.get("/admin/")["Content-Language"] == "fr"
-    UserProfile.objects.update_or_create(user=trainer, defaults={"preferred_language": "en"})
+    UserProfile.objects.update_or_create(
+        user=trainer, defaults={"preferred_language": "en"}
+    )
     page = client_a.get("/admin/").content.decode()
     assert 'lang="en"' in page

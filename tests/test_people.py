@@ -124,8 +124,13 @@ def test_an_invitation_form_refuses_a_team_of_another_organisation(
     client_a.force_login(coordinator_a)
     response = client_a.post(
         reverse("lms:invite"),
-        {"email": "x@example.org", "role": Role.LEARNER, "kind": "volunteer",
-         "team": foreign_team.pk, "start_date": "2026-11-30"},
+        {
+            "email": "x@example.org",
+            "role": Role.LEARNER,
+            "kind": "volunteer",
+            "team": foreign_team.pk,
+            "start_date": "2026-11-30",
+        },
     )
     assert response.status_code == 200
     assert "team" in response.context["form"].errors
@@ -139,8 +144,12 @@ def test_inviting_someone_twice_is_refused_with_a_clear_message(
     client_a.force_login(coordinator_a)
     response = client_a.post(
         reverse("lms:invite"),
-        {"email": "LEA@example.org", "role": Role.LEARNER, "kind": "volunteer",
-         "start_date": "2026-11-30"},
+        {
+            "email": "LEA@example.org",
+            "role": Role.LEARNER,
+            "kind": "volunteer",
+            "start_date": "2026-11-30",
+        },
     )
     assert "already waiting" in str(response.context["form"].errors["email"])
     assert Invitation.objects.count() == 1
@@ -148,8 +157,13 @@ def test_inviting_someone_twice_is_refused_with_a_clear_message(
 
 def accept(client, invitation, password="un-mot-de-passe-solide-42", **extra):
     url = reverse("lms:accept_invitation", args=[invitation.token])
-    data = {"first_name": "Léa", "last_name": "Martin", "password1": password,
-            "password2": password, **extra}
+    data = {
+        "first_name": "Léa",
+        "last_name": "Martin",
+        "password1": password,
+        "password2": password,
+        **extra,
+    }
     return client.post(url, data)
 
 
@@ -158,8 +172,11 @@ def test_accepting_an_invitation_creates_the_account_and_lands_on_the_dashboard(
 ):
     invitation = InvitationFactory(organisation=org_a, email="lea@example.org")
     joined = []
-    person_joined.connect(lambda sender, event, **kw: joined.append(event), weak=False,
-                          dispatch_uid="test-joined")
+    person_joined.connect(
+        lambda sender, event, **kw: joined.append(event),
+        weak=False,
+        dispatch_uid="test-joined",
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = accept(client_a, invitation)
@@ -194,7 +211,9 @@ def test_an_expired_invitation_says_so(client_a, org_a):
     )
     response = client_a.get(reverse("lms:accept_invitation", args=[invitation.token]))
     assert response.status_code == 410
-    assert "expired" in response.content.decode() or "expiré" in response.content.decode()
+    assert (
+        "expired" in response.content.decode() or "expiré" in response.content.decode()
+    )
     assert accept(client_a, invitation).status_code == 410
     assert not Membership.objects.exists()
 
@@ -218,7 +237,9 @@ def test_someone_with_an_account_joins_a_second_organisation_after_logging_in(
     client, org_a, org_b
 ):
     user = member(org_a)
-    invitation = InvitationFactory(organisation=org_b, email=user.email, role=Role.MENTOR)
+    invitation = InvitationFactory(
+        organisation=org_b, email=user.email, role=Role.MENTOR
+    )
     url = reverse("lms:accept_invitation", args=[invitation.token])
     response = client.get(url, HTTP_HOST="b.test")
     assert response.status_code == 302
@@ -232,7 +253,8 @@ def test_a_coordinator_withdraws_and_resends_invitations(
     client_a, org_a, coordinator_a, django_capture_on_commit_callbacks
 ):
     invitation = InvitationFactory(
-        organisation=org_a, sent_at=timezone.now() - timedelta(days=20),
+        organisation=org_a,
+        sent_at=timezone.now() - timedelta(days=20),
         expires_at=timezone.now() - timedelta(days=6),
     )
     client_a.force_login(coordinator_a)
@@ -255,8 +277,12 @@ def test_a_coordinator_changes_a_role_and_the_admin_groups_follow(
     client_a.force_login(coordinator_a)
     response = client_a.post(
         reverse("lms:person_edit", args=[someone.pk]),
-        {"role": Role.TRAINER, "kind": "volunteer", "start_date": "2026-01-05",
-         "is_active": "on"},
+        {
+            "role": Role.TRAINER,
+            "kind": "volunteer",
+            "start_date": "2026-01-05",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     someone.refresh_from_db()

@@ -38,7 +38,9 @@ def test_the_site_stays_up_and_the_admin_shows_why_plugins_failed(client_a, org_
     assert "PluginMeta is missing" in page
 
 
-def test_a_plugin_page_answers_only_where_it_is_enabled(client, org_a, org_b, enable_plugin):
+def test_a_plugin_page_answers_only_where_it_is_enabled(
+    client, org_a, org_b, enable_plugin
+):
     enable_plugin(org_a)
     assert client.get("/example/", HTTP_HOST="a.test").status_code == 200
     assert client.get("/example/", HTTP_HOST="b.test").status_code == 404
@@ -65,7 +67,10 @@ def test_admin_menu_items_show_only_where_enabled(client, org_a, org_b, enable_p
     member(org_b, Role.ADMIN, user=user)
     client.force_login(user)
     assert "example-admin" in client.get("/admin/", HTTP_HOST="a.test").content.decode()
-    assert "example-admin" not in client.get("/admin/", HTTP_HOST="b.test").content.decode()
+    assert (
+        "example-admin"
+        not in client.get("/admin/", HTTP_HOST="b.test").content.decode()
+    )
 
 
 def test_signals_reach_a_plugin_only_on_organisations_that_enabled_it(
@@ -87,7 +92,8 @@ def test_an_organisation_admin_switches_a_plugin_on_for_their_organisation_only(
     page = client_a.get(reverse("lms_plugins")).content.decode()
     assert "Les Amis du Parc" not in page  # not theirs
     response = client_a.post(
-        reverse("lms_plugins"), {"enabled": [f"{org_a.pk}:example", f"{org_b.pk}:example"]}
+        reverse("lms_plugins"),
+        {"enabled": [f"{org_a.pk}:example", f"{org_b.pk}:example"]},
     )
     assert response.status_code == 302
     assert list(PluginActivation.objects.values_list("organisation", "app_label")) == [
@@ -103,6 +109,8 @@ def test_people_without_the_admin_role_cannot_switch_plugins(client_a, org_a):
     response = client_a.get(reverse("lms_plugins"))
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
-    response = client_a.post(reverse("lms_plugins"), {"enabled": [f"{org_a.pk}:example"]})
+    response = client_a.post(
+        reverse("lms_plugins"), {"enabled": [f"{org_a.pk}:example"]}
+    )
     assert response.status_code == 302
     assert not PluginActivation.objects.exists()

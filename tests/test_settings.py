@@ -18,16 +18,24 @@ PRODUCTION = {
 
 
 def run(args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     return subprocess.run(
-        args, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        args,
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def settings_of(env, *names):
     code = (
         "import json, django; from django.conf import settings; django.setup();"
-        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
+        f"values = {{n: getattr(settings, n) for n in {list(names)!r}}};"
+        "print(json.dumps(values, default=str))"
     )
     result = run([sys.executable, "-c", code], env)
     assert result.returncode == 0, result.stderr
@@ -41,7 +49,9 @@ def test_the_production_deploy_check_reports_no_issues():
 
 
 def test_embedded_defaults_need_nothing_set():
-    values = settings_of({"DJANGO_SETTINGS_MODULE": "lms.settings.dev"}, "DATABASES", "TASKS")
+    values = settings_of(
+        {"DJANGO_SETTINGS_MODULE": "lms.settings.dev"}, "DATABASES", "TASKS"
+    )
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"].endswith("var/relais.sqlite3")
     assert values["TASKS"]["default"]["BACKEND"].endswith("ImmediateBackend")
@@ -52,7 +62,9 @@ def test_database_and_redis_urls_switch_to_postgresql_and_rq():
     database = values["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["NAME"], database["USER"]) == (
-        "db.internal", "relais", "relais"
+        "db.internal",
+        "relais",
+        "relais",
     )
     assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     assert set(values["RQ_QUEUES"]) == {"default", "high", "low"}

@@ -19,21 +19,41 @@ def test_scaffold_install_restart_enable_for_one_site_only(tmp_path):
 
     site_packages = tmp_path / "site-packages"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "--no-build-isolation", "--target", str(site_packages), str(source)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site_packages),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr
 
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL"}
+        },
         "PYTHONPATH": os.pathsep.join([str(site_packages), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     run = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "plugin_round_trip.py")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
@@ -48,18 +68,48 @@ def test_the_scaffolds_own_test_passes(tmp_path):
     call_command("startplugin", "hello_world", target=str(source), verbosity=0)
     site_packages = tmp_path / "site-packages"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "--no-build-isolation", "--target", str(site_packages), str(source)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site_packages),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL"}
+        },
         "PYTHONPATH": os.pathsep.join([str(site_packages), str(ROOT)]),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "--ds=lms.settings.test", "--rootdir", str(source), str(source / "hello_world")],
-        cwd=source, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--ds=lms.settings.test",
+            "--rootdir",
+            str(source),
+            str(source / "hello_world"),
+        ],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout

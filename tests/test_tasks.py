@@ -1,4 +1,4 @@
-"""Background work through the django-tasks API: in-process by default, RQ with Redis."""
+"""Background work through django-tasks: in-process by default, RQ with Redis."""
 
 import os
 import subprocess
@@ -50,14 +50,28 @@ def test_a_real_rq_worker_runs_an_enqueued_task(org_a):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
+            f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+            f"/{database['NAME']}"
         ),
     }
     worker = subprocess.run(
-        [sys.executable, "manage.py", "rqworker", "--burst",
-         "--job-class", "django_tasks_rq.Job", "default", "high", "low"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "rqworker",
+            "--burst",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "default",
+            "high",
+            "low",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert worker.returncode == 0, worker.stderr
     invitation.refresh_from_db()

@@ -56,7 +56,10 @@ class Team(models.Model):
     """A team inside an organisation (front desk, distribution, …)."""
 
     organisation = models.ForeignKey(
-        Site, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="teams"
+        Site,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="teams",
     )
     name = models.CharField(_("name"), max_length=120)
 

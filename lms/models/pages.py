@@ -11,7 +11,11 @@ class HomePage(Page):
     introduction = models.CharField(_("introduction"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
 
     class Meta:
         verbose_name = _("home page")

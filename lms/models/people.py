@@ -59,7 +59,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     kind = models.CharField(
-        _("volunteer or staff"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTEER
+        _("volunteer or staff"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.VOLUNTEER,
     )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
@@ -78,15 +81,21 @@ class Membership(models.Model):
                 fields=["user", "organisation"], name="lms_one_membership_per_org"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="lms_membership_role_known"
+                condition=models.Q(role__in=Role.values),
+                name="lms_membership_role_known",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=Kind.values), name="lms_membership_kind_known"
+                condition=models.Q(kind__in=Kind.values),
+                name="lms_membership_kind_known",
             ),
         ]
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.role})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        RoleGroup.sync(self)
 
     @property
     def manages_people(self):
@@ -95,10 +104,6 @@ class Membership(models.Model):
     @property
     def authors_content(self):
         return self.role in AUTHORS
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        RoleGroup.sync(self)
 
 
 class RoleGroup(models.Model):
@@ -119,12 +124,16 @@ class RoleGroup(models.Model):
             )
         ]
 
+    def __str__(self):
+        return self.group.name
+
     @classmethod
     def for_role(cls, organisation, role):
         existing = cls.objects.filter(organisation=organisation, role=role).first()
         if existing:
             return existing
-        name = f"{organisation.site_name or organisation.hostname} ({organisation.pk}): {role}"
+        label = organisation.site_name or organisation.hostname
+        name = f"{label} ({organisation.pk}): {role}"
         group, _created = Group.objects.get_or_create(name=name)
         cls._grant(group, organisation, role)
         return cls.objects.create(organisation=organisation, role=role, group=group)
@@ -184,7 +193,7 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """An e-mailed link that lets a newcomer set a password and join with a role."""
 
-    TOKEN_SALT = "lms.invitation"
+    TOKEN_SALT = "lms.invitation"  # noqa: S105 (a signing namespace, not a secret)
 
     organisation = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="invitations"
@@ -194,7 +203,10 @@ class Invitation(models.Model):
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     kind = models.CharField(
-        _("volunteer or staff"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTEER
+        _("volunteer or staff"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.VOLUNTEER,
     )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
@@ -221,7 +233,8 @@ class Invitation(models.Model):
                 name="lms_one_pending_invitation_per_email",
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="lms_invitation_role_known"
+                condition=models.Q(role__in=Role.values),
+                name="lms_invitation_role_known",
             ),
         ]
 

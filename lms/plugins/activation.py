@@ -39,7 +39,9 @@ def enabled_labels(site) -> frozenset[str]:
 def enabled_for_request(request) -> frozenset[str]:
     """Enabled plugins of the request's organisation, read once per request."""
     if not hasattr(request, "_lms_enabled_plugins"):
-        request._lms_enabled_plugins = enabled_labels(getattr(request, "organisation", None))
+        request._lms_enabled_plugins = enabled_labels(
+            getattr(request, "organisation", None)
+        )
     return request._lms_enabled_plugins
 
 

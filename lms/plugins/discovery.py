@@ -40,11 +40,13 @@ def discover_plugins() -> list[str]:
             # A plugin's import can raise anything; it is reported, never swallowed.
             config = entry_point.load()
             _check(config, core_version)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             reason = str(error) or error.__class__.__name__
             if not isinstance(error, PluginError):
                 reason = f"{error.__class__.__name__}: {reason}"
-            failed_plugins.append(FailedPlugin(entry_point.name, entry_point.value, reason))
+            failed_plugins.append(
+                FailedPlugin(entry_point.name, entry_point.value, reason)
+            )
             logger.error("Plugin %r skipped: %s", entry_point.name, reason)
             continue
         path = f"{config.__module__}.{config.__qualname__}"

@@ -19,6 +19,9 @@ def plugin_urlpatterns():
             continue
         module = import_module(module_name)
         patterns.append(
-            path(f"{plugin.url_prefix}/", include((module, plugin.label), namespace=plugin.label))
+            path(
+                f"{plugin.url_prefix}/",
+                include((module, plugin.label), namespace=plugin.label),
+            )
         )
     return patterns

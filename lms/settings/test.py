@@ -10,7 +10,7 @@ from pathlib import Path
 # The test plugins are laid out like installed distributions; see tests/plugins.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "plugins"))
 
-from .base import *  # noqa: E402
+from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -27,7 +27,9 @@ class Theme:
 
     @property
     def label(self):
-        return self.labels.get(get_language() or "en") or self.labels.get("en", self.name)
+        return self.labels.get(get_language() or "en") or self.labels.get(
+            "en", self.name
+        )
 
     @property
     def template_dir(self):

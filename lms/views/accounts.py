@@ -16,7 +16,6 @@ from lms.models import Invitation, Membership
 from lms.people import join_organisation
 
 
-
 def _problem(request, title, explanation, status):
     return render(
         request,
@@ -71,7 +70,10 @@ def accept_invitation(request, token):
     form = AcceptInvitationForm(
         request.POST or None,
         invitation=invitation,
-        initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+        initial={
+            "first_name": invitation.first_name,
+            "last_name": invitation.last_name,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +84,8 @@ def accept_invitation(request, token):
         login(request, user, backend="lms.auth.UsernameOrEmailBackend")
         messages.success(
             request,
-            _("Welcome to %(organisation)s!") % {"organisation": invitation.organisation.site_name},
+            _("Welcome to %(organisation)s!")
+            % {"organisation": invitation.organisation.site_name},
         )
         return redirect("lms:dashboard")
     return render(
@@ -133,9 +136,12 @@ def _join_with_existing_account(request, invitation):
     if request.method == "POST":
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            if locked.accepted_at is None and not Membership.objects.filter(
-                user=user, organisation=locked.organisation
-            ).exists():
+            if (
+                locked.accepted_at is None
+                and not Membership.objects.filter(
+                    user=user, organisation=locked.organisation
+                ).exists()
+            ):
                 _accept(locked, user)
         return redirect("lms:dashboard")
     return render(
@@ -160,6 +166,9 @@ def set_language(request):
                 user=request.user, defaults={"preferred_language": language}
             )
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
         )
     return response

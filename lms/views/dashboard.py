@@ -26,7 +26,9 @@ def dashboard(request):
             newcomers=people.filter(role=Role.LEARNER)
             .select_related("user", "team")
             .order_by("-start_date")[:5],
-            pending_invitations=Invitation.objects.for_organisation(request.organisation)
+            pending_invitations=Invitation.objects.for_organisation(
+                request.organisation
+            )
             .pending()
             .count(),
         )

@@ -58,7 +58,9 @@ def people(request):
 
 @manages_people
 def person(request, pk):
-    membership = get_object_or_404(_memberships(request).select_related("user", "team"), pk=pk)
+    membership = get_object_or_404(
+        _memberships(request).select_related("user", "team"), pk=pk
+    )
     panels = []
     for hook in site_hooks("lms_register_person_panels", request):
         hook(request, membership, panels)
@@ -100,7 +102,9 @@ def invitation_resend(request, pk):
     invitation = get_object_or_404(_invitations(request).pending(), pk=pk)
     invitation.renew()
     transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
-    messages.success(request, _("Invitation sent again to %(email)s.") % {"email": invitation.email})
+    messages.success(
+        request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+    )
     return redirect("lms:people")
 
 

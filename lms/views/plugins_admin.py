@@ -18,7 +18,9 @@ def administrable_sites(user):
     if user.is_superuser:
         return Site.objects.all()
     return Site.objects.filter(
-        memberships__user=user, memberships__role=Role.ADMIN, memberships__is_active=True
+        memberships__user=user,
+        memberships__role=Role.ADMIN,
+        memberships__is_active=True,
     )
 
 

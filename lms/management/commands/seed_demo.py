@@ -11,7 +11,7 @@ from wagtail.users.models import UserProfile
 
 from lms.models import HomePage, Kind, Membership, OrganisationSettings, Role, Team
 
-DEMO_PASSWORD = "relais-demo"
+DEMO_PASSWORD = "relais-demo"  # noqa: S105 (the public demo password, in the README)
 TEAMS = ["Accueil", "Distribution", "Aide aux devoirs", "Collecte"]
 # username, first name, last name, role, kind, team, days since start
 PEOPLE = [

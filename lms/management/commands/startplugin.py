@@ -18,7 +18,9 @@ class Command(TemplateCommand):
     rewrite_template_suffixes = ((".py-tpl", ".py"), (".toml-tpl", ".toml"))
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help="Python package name of the plugin, e.g. relais_hello")
+        parser.add_argument(
+            "name", help="Python package name of the plugin, e.g. relais_hello"
+        )
         parser.add_argument("--target", required=True, help="Folder to create it in")
 
     def handle(self, **options):

@@ -6,4 +6,6 @@ from lms.signals import person_joined
 
 @receiver(person_joined)
 def greet_newcomer(sender, event, **kwargs):
-    send_mail(f"example plugin greets user {event.user_id}", "", None, ["log@example.org"])
+    send_mail(
+        f"example plugin greets user {event.user_id}", "", None, ["log@example.org"]
+    )

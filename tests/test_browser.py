@@ -1,0 +1,99 @@
+"""Real browser journeys: Playwright driving the system Chromium (never a download)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path(os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB"
+    )
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Adresse e-mail ou identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill("relais-demo")
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [violation["id"] for violation in results.response["violations"]]
+
+
+def test_the_demo_volunteer_logs_in_on_a_phone_and_sees_her_dashboard_in_french(
+    demo, phone
+):
+    log_in(phone, demo, "benevole")
+    phone.wait_for_url(f"{demo}/dashboard/")
+    assert phone.locator("html").get_attribute("lang") == "fr"
+    assert phone.get_by_role("heading", level=1).inner_text() == "Bonjour Léa !"
+    assert phone.get_by_text("Bienvenue à Entraide Quartier.").is_visible()
+    assert axe_violations(phone) == []
+
+
+def test_the_login_page_is_accessible_and_keyboard_operable(demo, phone):
+    phone.goto(f"{demo}/login/")
+    assert axe_violations(phone) == []
+    phone.keyboard.press("Tab")
+    focused = phone.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Aller au contenu"  # the skip link comes first
+
+
+def test_the_coordinator_lands_on_her_dashboard_and_opens_people(demo, browser):
+    page = browser.new_page()
+    log_in(page, demo, "coordinatrice")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.get_by_role("link", name="Personnes", exact=True).first.click()
+    page.wait_for_url(f"{demo}/people/")
+    assert page.get_by_role("link", name="Léa Martin").is_visible()
+    assert axe_violations(page) == []

@@ -1,0 +1,28 @@
+"""The demo association of PRODUCT.md, seeded idempotently."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from lms.models import Membership, Role, Team
+
+
+def test_seed_demo_creates_one_login_per_role_and_can_run_again(db):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    assert site.site_name == "Entraide Quartier"
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "admin": Role.ADMIN,
+        "formateur": Role.TRAINER,
+        "coordinatrice": Role.COORDINATOR,
+        "mentor": Role.MENTOR,
+        "benevole": Role.LEARNER,
+    }
+    assert Team.objects.filter(organisation=site).count() == 4
+    assert Page.objects.filter(depth=2).count() == 1
+    assert get_user_model().objects.count() == 5
+    for username in roles:
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password("relais-demo")
