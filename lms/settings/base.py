@@ -153,7 +153,7 @@ LOGOUT_REDIRECT_URL = "lms:login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "lms/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "lms.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "fr"

@@ -58,9 +58,10 @@ def accept_invitation(request, token):
             _("This invitation has expired"),
             _("Invitations are valid for a limited time. Ask %(name)s for a new one.")
             % {
-                "name": invitation.invited_by.get_full_name()
-                if invitation.invited_by
-                else invitation.organisation.site_name
+                "name": (
+                    invitation.invited_by and invitation.invited_by.get_full_name()
+                )
+                or invitation.organisation.site_name
             },
             status=410,
         )
@@ -172,3 +173,11 @@ def set_language(request):
             samesite="Lax",
         )
     return response
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """What django-axes shows after too many failed logins (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "lms/locked_out.html", {"cooloff_minutes": minutes}, status=429
+    )
