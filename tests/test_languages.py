@@ -47,3 +47,25 @@ def test_the_wagtail_admin_speaks_the_persons_language(client_a, org_a):
     )
     page = client_a.get("/admin/").content.decode()
     assert 'lang="en"' in page
+
+
+def test_the_french_catalogue_is_complete():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[1] / "lms/locale/fr/LC_MESSAGES/django.po"
+    with path.open("rb") as po:
+        catalogue = read_po(po)
+    missing = [
+        message.id
+        for message in catalogue
+        if message.id
+        and (
+            message.fuzzy
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        )
+    ]
+    assert missing == []
+    assert len(catalogue) > 100

@@ -37,7 +37,7 @@ def test_a_withdrawn_invitation_is_not_sent(org_a):
     connection.vendor == "sqlite", reason="the worker process needs a shared database"
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_real_rq_worker_runs_an_enqueued_task(org_a):
+def test_a_real_rq_worker_runs_an_enqueued_task(django_db_serialized_rollback, org_a):
     import django_rq
 
     invitation = InvitationFactory(organisation=org_a)
