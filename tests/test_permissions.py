@@ -1,4 +1,4 @@
-"""Wagtail admin rights follow the organisation: a trainer edits only their own pages."""
+"""Admin rights follow the organisation: a trainer edits only their own pages."""
 
 from lms.models import Role
 from tests.factories import member

@@ -12,41 +12,32 @@ from django.core.management import CommandError, call_command
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_scaffold_install_restart_enable_for_one_site_only(tmp_path):
+@pytest.fixture
+def installed_plugin(tmp_path):
+    """Scaffold hello_world and pip-install it into its own folder; return the
+    environment of a fresh process that sees it as an installed distribution."""
     source = tmp_path / "hello"
     call_command("startplugin", "hello_world", target=str(source), verbosity=0)
-    assert (source / "pyproject.toml").read_text().count('"lms.plugins"') == 1
-
     site_packages = tmp_path / "site-packages"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
     install = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(site_packages),
-            str(source),
-        ],
+        [*pip, "--no-build-isolation", "--target", str(site_packages), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert install.returncode == 0, install.stderr
+    outside = {"DATABASE_URL", "REDIS_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in outside}
+    env["PYTHONPATH"] = os.pathsep.join([str(site_packages), str(ROOT)])
+    return source, env
 
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "REDIS_URL"}
-        },
-        "PYTHONPATH": os.pathsep.join([str(site_packages), str(ROOT)]),
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
+
+def test_scaffold_install_restart_enable_for_one_site_only(installed_plugin, tmp_path):
+    source, env = installed_plugin
+    assert (source / "pyproject.toml").read_text().count('"lms.plugins"') == 1
+    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     run = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "plugin_round_trip.py")],
         cwd=tmp_path,
@@ -63,46 +54,12 @@ def test_scaffold_install_restart_enable_for_one_site_only(tmp_path):
     assert (seen["panel_a"], seen["panel_b"]) == (True, False)
 
 
-def test_the_scaffolds_own_test_passes(tmp_path):
-    source = tmp_path / "hello"
-    call_command("startplugin", "hello_world", target=str(source), verbosity=0)
-    site_packages = tmp_path / "site-packages"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(site_packages),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "REDIS_URL"}
-        },
-        "PYTHONPATH": os.pathsep.join([str(site_packages), str(ROOT)]),
-    }
+def test_the_scaffolds_own_test_passes(installed_plugin):
+    source, env = installed_plugin
     result = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=lms.settings.test",
-            "--rootdir",
-            str(source),
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            *("--ds=lms.settings.test", "--rootdir", str(source)),
             str(source / "hello_world"),
         ],
         cwd=source,

@@ -37,26 +37,9 @@ AUTHORS = frozenset({Role.TRAINER, Role.ADMIN})
 ADMIN_ROLES = frozenset({Role.TRAINER, Role.COORDINATOR, Role.ADMIN})
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
+class Placement(models.Model):
+    """Where a person stands in an organisation: shared by members and invitations."""
 
-    def active(self):
-        return self.filter(is_active=True)
-
-
-class Membership(models.Model):
-    """A person in an organisation: their role, team and onboarding start date."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Site,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     kind = models.CharField(
         _("volunteer or staff"),
@@ -68,6 +51,31 @@ class Membership(models.Model):
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
     )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
+
+    class Meta:
+        abstract = True
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Membership(Placement):
+    """A person in an organisation: their role, team and onboarding start date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Site,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
@@ -190,7 +198,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
 
 
-class Invitation(models.Model):
+class Invitation(Placement):
     """An e-mailed link that lets a newcomer set a password and join with a role."""
 
     TOKEN_SALT = "lms.invitation"  # noqa: S105 (a signing namespace, not a secret)
@@ -201,17 +209,6 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail"))
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    kind = models.CharField(
-        _("volunteer or staff"),
-        max_length=20,
-        choices=Kind.choices,
-        default=Kind.VOLUNTEER,
-    )
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    start_date = models.DateField(_("start date"), default=timezone.localdate)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
