@@ -66,11 +66,12 @@ def test_admin_menu_items_show_only_where_enabled(client, org_a, org_b, enable_p
     user = member(org_a, Role.ADMIN)
     member(org_b, Role.ADMIN, user=user)
     client.force_login(user)
-    assert "example-admin" in client.get("/admin/", HTTP_HOST="a.test").content.decode()
-    assert (
-        "example-admin"
-        not in client.get("/admin/", HTTP_HOST="b.test").content.decode()
-    )
+    admin_a = client.get("/admin/", HTTP_HOST="a.test").content.decode()
+    admin_b = client.get("/admin/", HTTP_HOST="b.test").content.decode()
+    assert "example-admin" in admin_a
+    assert "example-admin" not in admin_b
+    assert "example-report" in admin_a
+    assert "example-report" not in admin_b
 
 
 def test_signals_reach_a_plugin_only_on_organisations_that_enabled_it(

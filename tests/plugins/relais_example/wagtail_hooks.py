@@ -28,3 +28,8 @@ def add_menu_link(request):
 @hooks.register("lms_register_admin_menu_items")
 def add_admin_menu_item(request):
     return [MenuItem("Example admin", "/example/", name="example-admin")]
+
+
+@hooks.register("lms_register_admin_reports")
+def add_report(request):
+    return [MenuItem("Example report", "/example/", name="example-report")]
