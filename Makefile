@@ -17,7 +17,7 @@ demo: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	$(BIN)/pytest
 
 setup: tools $(VENV)/.installed node_modules/.installed translations

@@ -107,3 +107,20 @@ class LanguageForm(forms.Form):
         label=_("Language"), choices=[("fr", "Français"), ("en", "English")]
     )
     next = forms.CharField(required=False)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        teams = Team.objects.filter(organisation=self.instance.organisation)
+        if teams.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already a team with this name."))
+        return name

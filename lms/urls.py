@@ -51,6 +51,8 @@ lms_patterns = [
     path("people/", people.people, name="people"),
     path("people/invite/", people.invite, name="invite"),
     path("people/<int:pk>/", people.person, name="person"),
+    path("teams/", people.teams, name="teams"),
+    path("teams/<int:pk>/delete/", people.team_delete, name="team_delete"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path(
         "invitations/<int:pk>/resend/",

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.models import Invitation, Membership, Role
+from lms.models import Invitation, Membership, Role, Team
 from lms.signals import person_joined
 from tests.factories import InvitationFactory, TeamFactory, member
 
@@ -41,6 +41,8 @@ def test_a_coordinator_of_a_never_reaches_people_of_b(client, org_a, org_b):
         ("get", reverse("lms:people")),
         ("get", reverse("lms:invite")),
         ("post", reverse("lms:invite")),
+        ("get", reverse("lms:teams")),
+        ("post", reverse("lms:teams")),
     ]:
         response = getattr(client, method)(url, HTTP_HOST="b.test")
         assert response.status_code == 403, url
@@ -286,3 +288,33 @@ def test_a_coordinator_changes_a_role_and_the_admin_groups_follow(
     someone.refresh_from_db()
     assert someone.role == Role.TRAINER
     assert someone.user.has_perm("wagtailadmin.access_admin")
+
+
+def test_a_coordinator_creates_teams_and_a_duplicate_name_is_refused(
+    client_a, org_a, coordinator_a
+):
+    client_a.force_login(coordinator_a)
+    assert (
+        client_a.post(reverse("lms:teams"), {"name": "  Accueil "}).status_code == 302
+    )
+    response = client_a.post(reverse("lms:teams"), {"name": "accueil"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert list(Team.objects.values_list("name", flat=True)) == ["Accueil"]
+
+
+def test_deleting_a_team_keeps_its_members_and_stays_in_the_organisation(
+    client, org_a, org_b
+):
+    team_b = TeamFactory(organisation=org_b)
+    someone = member(org_b, team=team_b).memberships.get()
+    client.force_login(member(org_a, Role.COORDINATOR))
+    response = client.post(
+        reverse("lms:team_delete", args=[team_b.pk]), HTTP_HOST="a.test"
+    )
+    assert response.status_code == 404
+    client.force_login(member(org_b, Role.COORDINATOR))
+    client.post(reverse("lms:team_delete", args=[team_b.pk]), HTTP_HOST="b.test")
+    assert not Team.objects.exists()
+    someone.refresh_from_db()
+    assert someone.team is None

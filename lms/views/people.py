@@ -5,13 +5,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.forms import InvitationForm, MembershipForm
+from lms.forms import InvitationForm, MembershipForm, TeamForm
 from lms.models import Invitation, Membership, Role, Team
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.activation import site_hooks
@@ -116,3 +116,27 @@ def invitation_cancel(request, pk):
     invitation.save(update_fields=["cancelled_at"])
     messages.success(request, _("Invitation withdrawn."))
     return redirect("lms:people")
+
+
+@manages_people
+def teams(request):
+    form = TeamForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+        return redirect("lms:teams")
+    listing = Team.objects.filter(organisation=request.organisation).annotate(
+        people=Count("membership", filter=Q(membership__is_active=True))
+    )
+    return render(request, "lms/teams.html", {"teams": listing, "form": form})
+
+
+@require_POST
+@manages_people
+def team_delete(request, pk):
+    team = get_object_or_404(
+        Team.objects.filter(organisation=request.organisation), pk=pk
+    )
+    team.delete()  # its members stay, without a team
+    messages.success(request, _("Team %(name)s deleted.") % {"name": team.name})
+    return redirect("lms:teams")
