@@ -6,3 +6,20 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail import hooks
+
+        from courses.learning import assign_paths_on_join
+        from courses.models import LessonPage
+        from lms.signals import person_joined
+
+        person_joined.connect(assign_paths_on_join, dispatch_uid="courses.assign_paths")
+
+        # Blocks contributed by plugins join the lesson StreamField once every
+        # app is loaded; they are shown only where their plugin is enabled.
+        stream = LessonPage._meta.get_field("body").stream_block
+        for hook in hooks.get_hooks("lms_register_lesson_blocks"):
+            for name, block in hook():
+                block.set_name(name)
+                stream.child_blocks[name] = block

@@ -70,6 +70,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((lms_patterns, "lms"))),
+    path("", include("courses.urls")),
     *plugin_urlpatterns(),
 ]
 

@@ -40,11 +40,22 @@ class OrganisationSettings(BaseSiteSetting):
         help_text=_("People who have not chosen a language see the site in this one."),
     )
 
+    federation = models.ForeignKey(
+        Site,
+        verbose_name=_("member of the federation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Its shared course catalogue is offered to your people."),
+    )
+
     panels = [
         FieldPanel("theme"),
         FieldPanel("brand_colour"),
         FieldPanel("logo"),
         FieldPanel("language"),
+        FieldPanel("federation"),
     ]
 
     class Meta:

@@ -154,6 +154,22 @@ class RoleGroup(models.Model):
                     content_type__app_label="wagtailadmin", codename="access_admin"
                 )
             )
+        # The learning core's admin screens: paths for people managers, badges
+        # for them and for trainers.
+        managed = {
+            "onboardingpath": role in PEOPLE_MANAGERS,
+            "badgeclass": role in PEOPLE_MANAGERS | AUTHORS,
+        }
+        for model, allowed in managed.items():
+            if allowed:
+                group.permissions.add(
+                    *Permission.objects.filter(
+                        content_type__app_label="courses",
+                        codename__in=[
+                            f"{a}_{model}" for a in ("add", "change", "delete", "view")
+                        ],
+                    )
+                )
         if role in AUTHORS:
             for action in ("add_page", "change_page", "publish_page"):
                 GroupPagePermission.objects.get_or_create(

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
@@ -47,8 +48,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         # Léa starts on the coming Monday (today if it is Monday).
         monday = today + timedelta(days=(7 - today.weekday()) % 7)
+        people = {}
         for username, first, last, role, kind, team, days in PEOPLE:
             user = self._user(username, first, last, superuser=role == Role.ADMIN)
+            people[username] = user
             Membership.objects.update_or_create(
                 user=user,
                 organisation=site,
@@ -60,6 +63,9 @@ class Command(BaseCommand):
                     "is_active": True,
                 },
             )
+        # The learning core and plugins add their own demo content.
+        for hook in hooks.get_hooks("lms_construct_demo"):
+            hook(site, people)
         self._print_logins(site)
 
     def _site(self, hostname, port):

@@ -1,0 +1,288 @@
+"""Demo content of the learning core (PRODUCT.md): courses, a path, badges, Léa partway.
+
+Added to ``seed_demo`` through the ``lms_construct_demo`` hook; idempotent.
+"""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+
+from courses.learning import assign_path
+from courses.models import (
+    BadgeClass,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    OnboardingPath,
+    PathStep,
+)
+from courses.statements import record_statement
+from lms.models import HomePage, OrganisationSettings, Role
+
+CHARTER = (
+    "<p>En rejoignant Entraide Quartier, je m'engage à accueillir chaque personne "
+    "avec respect et sans jugement, à respecter la confidentialité de ce que "
+    "j'entends, à prévenir mon équipe si je ne peux pas venir, et à suivre les "
+    "règles d'hygiène et de sécurité.</p>"
+)
+
+
+def badge_image(title, colour):
+    canvas = PILImage.new("RGBA", (256, 256), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse((8, 8, 248, 248), fill=colour, outline="#111827", width=6)
+    draw.text((128, 128), title, fill="white", anchor="mm", font_size=36)
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    image, _ = Image.objects.get_or_create(
+        title=f"Badge {title}",
+        defaults={"file": ContentFile(buffer.getvalue(), name=f"badge-{title}.png")},
+    )
+    return image
+
+
+def _child(parent, model, slug, **fields):
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing:
+        return existing
+    return parent.add_child(instance=model(slug=slug, **fields))
+
+
+def _federation():
+    site = Site.objects.filter(hostname="federation.localhost").first()
+    if site:
+        return site
+    root = Page.get_first_root_node()
+    home = _child(
+        root,
+        HomePage,
+        "federation-solidaire",
+        title="Fédération Solidaire du Rhône",
+        introduction="Des formations partagées par les associations membres.",
+    )
+    return Site.objects.create(
+        hostname="federation.localhost",
+        port=8000,
+        root_page=home,
+        site_name="Fédération Solidaire du Rhône",
+    )
+
+
+def construct_demo(site, people):
+    federation = _federation()
+    shared = _child(
+        federation.root_page,
+        CourseIndexPage,
+        "formations-federation",
+        title="Formations de la fédération",
+        shared_with_members=True,
+    )
+    hygiene = _child(
+        shared,
+        CoursePage,
+        "hygiene-alimentaire",
+        title="Hygiène alimentaire : les bases",
+        summary="Les gestes qui protègent les personnes accueillies : chaîne du froid, "
+        "lavage des mains, dates limites.",
+        duration_minutes=25,
+    )
+    for slug, title, text in [
+        (
+            "chaine-du-froid",
+            "La chaîne du froid",
+            "<p>Un produit frais reste entre 0 et 4 °C, du camion au frigo.</p>",
+        ),
+        (
+            "mains",
+            "Se laver les mains",
+            "<p>30 secondes, savon, ongles : avant et après chaque distribution.</p>",
+        ),
+    ]:
+        _child(
+            hygiene,
+            LessonPage,
+            slug,
+            title=title,
+            body=[
+                ("text", text),
+                (
+                    "callout",
+                    {"kind": "important", "text": "<p>En cas de doute, on jette.</p>"},
+                ),
+            ],
+        )
+    settings = OrganisationSettings.for_site(site)
+    settings.federation = federation
+    settings.save()
+
+    catalogue = _child(
+        site.root_page, CourseIndexPage, "formations", title="Formations"
+    )
+    discover = _child(
+        catalogue,
+        CoursePage,
+        "decouvrir-entraide-quartier",
+        title="Découvrir Entraide Quartier",
+        summary="Qui nous sommes, comment nous travaillons, et la charte du bénévole.",
+        duration_minutes=20,
+    )
+    _child(
+        discover,
+        LessonPage,
+        "bienvenue",
+        title="Bienvenue !",
+        body=[
+            (
+                "text",
+                "<p>Entraide Quartier aide chaque semaine 300 familles du quartier : "
+                "accueil, distribution, aide aux devoirs et collectes.</p>",
+            ),
+            (
+                "callout",
+                {
+                    "kind": "tip",
+                    "text": "<p>Dix minutes suffisent pour chaque leçon.</p>",
+                },
+            ),
+            (
+                "accordion",
+                {
+                    "items": [
+                        {
+                            "question": "Qui contacter en cas de question ?",
+                            "answer": "<p>Sophie, la coordinatrice, ou votre mentor.</p>",  # noqa: E501
+                        },
+                        {
+                            "question": "Combien de temps dois-je donner ?",
+                            "answer": "<p>Ce que vous pouvez : une permanence par semaine.</p>",  # noqa: E501
+                        },
+                    ]
+                },
+            ),
+        ],
+    )
+    _child(
+        discover,
+        LessonPage,
+        "charte",
+        title="La charte du bénévole",
+        body=[
+            ("heading", {"text": "Nos engagements", "level": "h2"}),
+            (
+                "acknowledge",
+                {
+                    "text": CHARTER,
+                    "label": "J'ai lu et j'accepte la charte",
+                    "required": True,
+                },
+            ),
+        ],
+    )
+    _child(
+        discover,
+        LessonPage,
+        "equipes",
+        title="Nos quatre équipes",
+        body=[
+            (
+                "text",
+                "<p><b>Accueil</b>, <b>distribution</b>, <b>aide aux devoirs</b> et "
+                "<b>collecte</b> : chacune a un ou une responsable.</p>",
+            ),
+        ],
+    )
+
+    rules, _ = Document.objects.get_or_create(
+        title="Règlement intérieur",
+        defaults={
+            "file": ContentFile(
+                "Règlement intérieur d'Entraide Quartier\n\nHoraires, sécurité, "
+                "confidentialité.\n".encode(),
+                name="reglement-interieur.txt",
+            )
+        },
+    )
+    path, created = OnboardingPath.objects.get_or_create(
+        organisation=site,
+        title="Bienvenue à l'accueil",
+        defaults={
+            "role": Role.LEARNER,
+            "description": "Vos premières semaines comme bénévole à l'accueil.",
+        },
+    )
+    if created:
+        path.steps = [
+            PathStep(
+                kind="course",
+                title="Découvrir Entraide Quartier",
+                course=discover,
+                due_days=2,
+            ),
+            PathStep(
+                kind="acknowledge",
+                title="Lire le règlement intérieur",
+                document=rules,
+                due_days=3,
+            ),
+            PathStep(
+                kind="checklist",
+                title="Observer une permanence d'accueil",
+                instructions="Venez un mardi matin avec Michel.",
+                due_days=7,
+            ),
+            PathStep(
+                kind="course",
+                title="Hygiène alimentaire : les bases",
+                course=hygiene,
+                due_days=10,
+            ),
+        ]
+        path.save()
+
+    BadgeClass.objects.get_or_create(
+        organisation=site,
+        name="Bénévole accueil",
+        defaults={
+            "description": "A suivi le parcours d'intégration de l'accueil.",
+            "criteria": "Terminer le parcours « Bienvenue à l'accueil ».",
+            "image": badge_image("Accueil", "#1d4ed8"),
+            "path": path,
+        },
+    )
+    BadgeClass.objects.get_or_create(
+        organisation=site,
+        name="Hygiène alimentaire",
+        defaults={
+            "description": "Connaît les bases de l'hygiène alimentaire.",
+            "criteria": "Terminer le cours « Hygiène alimentaire : les bases ».",
+            "image": badge_image("Hygiène", "#166534"),
+            "course": hygiene,
+            "valid_days": 3 * 365,
+        },
+    )
+
+    # Léa has started: the path is assigned and the first lesson is read.
+    lea = people["benevole"]
+    assignment = assign_path(lea, path, timezone.localdate())
+    first = discover.get_children().first()
+    record_statement(
+        actor=lea,
+        organisation=site,
+        verb="experienced",
+        object_id=f"urn:relais:lesson:{first.pk}",
+        statement_id="5a1e0000-0000-4000-8000-000000000001",
+    )
+    record_statement(
+        actor=lea,
+        organisation=site,
+        verb="completed",
+        object_id=f"urn:relais:lesson:{first.pk}",
+        statement_id="5a1e0000-0000-4000-8000-000000000002",
+    )
+    return assignment

@@ -1,0 +1,108 @@
+"""Enrolling in courses, assigning onboarding paths, and reading a path's state."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.events import Enrolled, send_on_commit
+from courses.models import (
+    Enrolment,
+    OnboardingPath,
+    PathAssignment,
+    StepCompletion,
+    available_courses,
+)
+from courses.steps import step_kind
+from lms import signals
+from lms.models import Membership
+
+
+class NotAvailable(Exception):
+    """The course is not offered to this organisation."""
+
+
+def enrol(user, course, organisation):
+    if not available_courses(organisation).filter(pk=course.pk).exists():
+        raise NotAvailable
+    enrolment, created = Enrolment.objects.get_or_create(
+        user=user, course=course, defaults={"organisation": organisation}
+    )
+    if created:
+        send_on_commit(signals.enrolled, organisation, Enrolled(user.pk, course.pk))
+    return enrolment
+
+
+@transaction.atomic
+def assign_path(user, path, start_date=None):
+    """Assign once; a later change to the path keeps the steps already done."""
+    assignment, _created = PathAssignment.objects.get_or_create(
+        user=user,
+        path=path,
+        defaults={"start_date": start_date or timezone.localdate()},
+    )
+    for step in path.steps.filter(kind="course", course__isnull=False):
+        try:
+            enrol(user, step.course, path.organisation)
+        except NotAvailable:
+            continue
+    return assignment
+
+
+def assign_paths_on_join(sender, event, **kwargs):
+    """Receiver of person_joined: the onboarding paths of the newcomer's role."""
+    membership = Membership.objects.select_related("user").get(pk=event.membership_id)
+    for path in OnboardingPath.objects.for_organisation(sender).filter(role=event.role):
+        assign_path(membership.user, path, membership.start_date)
+
+
+@dataclass
+class StepState:
+    step: object
+    due: date
+    done_at: object
+    open: bool
+
+    @property
+    def done(self):
+        return self.done_at is not None
+
+    @property
+    def overdue(self):
+        return not self.done and self.due < timezone.localdate()
+
+    @property
+    def url(self):
+        return step_kind(self.step.kind).url(self.step)
+
+
+def path_state(assignment, completions=None):
+    """Every step of an assignment with its due date and status, in order."""
+    if completions is None:
+        completions = StepCompletion.objects.filter(assignment=assignment)
+    done = {completion.step_id: completion.completed_at for completion in completions}
+    states, previous_done = [], True
+    for step in assignment.path.steps.all():
+        done_at = done.get(step.pk)
+        states.append(
+            StepState(
+                step,
+                step.due_date(assignment.start_date),
+                done_at,
+                open=previous_done or not step.after_previous,
+            )
+        )
+        previous_done = done_at is not None
+    return states
+
+
+def next_step(states):
+    return next((state for state in states if not state.done and state.open), None)
+
+
+def percent(states):
+    required = [state for state in states if state.step.required]
+    if not required:
+        return 100
+    return int(100 * sum(state.done for state in required) / len(required))

@@ -1,0 +1,205 @@
+"""The course catalogue: CourseIndexPage → CoursePage → LessonPage, authored in Wagtail.
+
+A federation marks its catalogue as shared; its member organisations then offer those
+courses to their people without copying them (``available_courses``).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import CORE_BLOCKS
+from lms.models import OrganisationSettings, Role
+
+
+class CourseIndexPage(Page):
+    """An organisation's catalogue of courses."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    shared_with_members = models.BooleanField(
+        _("shared with member organisations"),
+        default=False,
+        help_text=_(
+            "For a federation: its member associations can offer these courses "
+            "to their people, without copying them."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    settings_panels = [*Page.settings_panels, FieldPanel("shared_with_members")]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def serve(self, request, *args, **kwargs):
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        return redirect("courses:catalogue")
+
+
+class CourseSkill(TaggedItemBase):
+    content_object = ParentalKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="skill_items"
+    )
+
+
+class CoursePage(Page):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class CompletionRule(models.TextChoices):
+        ALL_LESSONS = "lessons", _("Every lesson that is not optional")
+        REQUIRED_ACTIVITIES = "activities", _("Every required activity")
+
+    summary = models.TextField(_("summary"), max_length=600)
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("estimated duration (minutes)"), default=30
+    )
+    audience = models.CharField(
+        _("for"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("Everyone")), *Role.choices],
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER
+    )
+    skills = ClusterTaggableManager(
+        verbose_name=_("skills it develops"), through=CourseSkill, blank=True
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("prerequisites"), blank=True, symmetrical=False
+    )
+    completion_rule = models.CharField(
+        _("complete when"),
+        max_length=20,
+        choices=CompletionRule.choices,
+        default=CompletionRule.ALL_LESSONS,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover"),
+        MultiFieldPanel(
+            [
+                FieldPanel("duration_minutes"),
+                FieldPanel("audience"),
+                FieldPanel("level"),
+                FieldPanel("skills"),
+                FieldPanel("prerequisites"),
+                FieldPanel("completion_rule"),
+            ],
+            heading=_("About the course"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_lessons(self):
+        return LessonPage.objects.live().child_of(self).specific()
+
+    def learn_url(self):
+        return reverse("courses:course", args=[self.pk])
+
+    def serve(self, request, *args, **kwargs):
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        return redirect(self.learn_url())
+
+
+class LessonBody(StreamField):
+    """The lesson StreamField. Plugins add blocks at start-up
+    (``lms_register_lesson_blocks``); they are left out of the migration state so
+    installing a plugin never asks for a core migration (the data is JSON either way).
+    """
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        core_only = StreamField(CORE_BLOCKS, blank=self.blank)
+        args, core_kwargs = core_only.deconstruct()[2:]
+        kwargs["block_lookup"] = core_kwargs["block_lookup"]
+        return name, path, args, kwargs
+
+
+class LessonPage(Page):
+    introduction = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = LessonBody(CORE_BLOCKS, verbose_name=_("content"), blank=True)
+    optional = models.BooleanField(
+        _("optional"),
+        default=False,
+        help_text=_("Optional lessons do not count towards completing the course."),
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("estimated duration (minutes)"), default=10
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+        FieldPanel("optional"),
+        FieldPanel("duration_minutes"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def activities(self):
+        """(block id, block value, required) for each activity in the lesson."""
+        return [
+            (child.id, child.value, bool(child.value.get("required")))
+            for child in self.body
+            if getattr(child.block, "is_activity", False)
+        ]
+
+    def required_activity_ids(self):
+        return {
+            block_id for block_id, _value, required in self.activities() if required
+        }
+
+    def learn_url(self):
+        return reverse("courses:lesson", args=[self.pk])
+
+    def serve(self, request, *args, **kwargs):
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        return redirect(self.learn_url())
+
+
+def available_courses(organisation):
+    """Live courses offered to an organisation: its own and its federation's shared."""
+    visible = Q(path__startswith=organisation.root_page.path)
+    federation = OrganisationSettings.for_site(organisation).federation
+    if federation:
+        for shared in CourseIndexPage.objects.live().filter(
+            shared_with_members=True, path__startswith=federation.root_page.path
+        ):
+            visible |= Q(path__startswith=shared.path)
+    return CoursePage.objects.live().filter(visible)

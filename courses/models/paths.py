@@ -1,0 +1,161 @@
+"""Onboarding paths: the ordered steps a newcomer follows from their start date."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable, Site
+
+from courses.steps import step_kind_choices
+from lms.models import Role
+
+
+class OnboardingPathQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class OnboardingPath(ClusterableModel):
+    """E.g. "Bienvenue à l'accueil": assigned to everyone who joins with its role."""
+
+    organisation = models.ForeignKey(
+        Site, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    role = models.CharField(
+        _("assigned to people joining as"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Leave empty to assign it only by hand."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = OnboardingPathQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("organisation"),
+        FieldPanel("title"),
+        FieldPanel("role"),
+        FieldPanel("description"),
+        InlinePanel("steps", label=_("Steps"), min_num=1),
+    ]
+
+    class Meta:
+        verbose_name = _("onboarding path")
+        verbose_name_plural = _("onboarding paths")
+
+    def __str__(self):
+        return self.title
+
+
+class PathStep(Orderable):
+    path = ParentalKey(OnboardingPath, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("kind"), max_length=40, choices=step_kind_choices)
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_('For a "take a course" step.'),
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_('For an "acknowledge a document" step (the volunteer charter).'),
+    )
+    target = models.CharField(
+        _("activity"),
+        max_length=200,
+        blank=True,
+        help_text=_("For steps added by plugins: what the step points at."),
+    )
+    due_days = models.PositiveIntegerField(
+        _("due (days after the start date)"), default=7
+    )
+    required = models.BooleanField(_("required"), default=True)
+    after_previous = models.BooleanField(
+        _("only after the previous step"),
+        default=False,
+        help_text=_("The step opens once the step before it is complete."),
+    )
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("title"),
+        FieldPanel("instructions"),
+        FieldPanel("course"),
+        FieldPanel("document"),
+        FieldPanel("target"),
+        FieldPanel("due_days"),
+        FieldPanel("required"),
+        FieldPanel("after_previous"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("step")
+
+    def __str__(self):
+        return self.title
+
+    def due_date(self, start_date):
+        return start_date + timedelta(days=self.due_days)
+
+
+class PathAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="path_assignments",
+    )
+    path = models.ForeignKey(
+        OnboardingPath, on_delete=models.CASCADE, related_name="assignments"
+    )
+    start_date = models.DateField(_("start date"))
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path"], name="courses_path_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.path_id}"
+
+
+class StepCompletion(models.Model):
+    assignment = models.ForeignKey(
+        PathAssignment, on_delete=models.CASCADE, related_name="completions"
+    )
+    step = models.ForeignKey(PathStep, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "step"], name="courses_step_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id}: {self.step_id}"

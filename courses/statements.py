@@ -1,0 +1,172 @@
+"""Recording learning statements: the one entrance to progress.
+
+``record_statement()`` validates, stores idempotently on the statement id, runs the
+completion engine and, once committed, sends ``statement_recorded``.
+
+Activity ids are URNs the platform controls:
+``urn:relais:course:<id>``, ``urn:relais:lesson:<id>``,
+``urn:relais:activity:<lesson id>:<block id>``, ``urn:relais:step:<id>``.
+"""
+
+import math
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lms.signals import statement_recorded
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+VERBS = {
+    name: ADL + name
+    for name in (
+        "experienced",
+        "attempted",
+        "answered",
+        "completed",
+        "passed",
+        "failed",
+        "progressed",
+        "interacted",
+        "initialized",
+        "terminated",
+        "suspended",
+        "resumed",
+        "scored",
+        "launched",
+        "attended",
+    )
+}
+VERBS["accepted"] = "http://activitystrea.ms/schema/1.0/accept"
+KNOWN_VERB_IRIS = frozenset(VERBS.values())
+
+
+class InvalidStatement(ValueError):
+    """A statement that cannot be recorded; the message says why, for a 400."""
+
+
+@dataclass(frozen=True)
+class StatementRecorded:
+    event_type: ClassVar[str] = "relais.statement.recorded.v1"
+    statement_id: str
+    actor_id: int
+    verb: str
+    object_id: str
+
+
+def register_verb(name: str, iri: str) -> None:
+    """Let a plugin use another xAPI verb."""
+    global KNOWN_VERB_IRIS
+    VERBS[name] = iri
+    KNOWN_VERB_IRIS = frozenset(VERBS.values())
+
+
+def verb_iri(verb: str) -> str:
+    iri = VERBS.get(verb, verb)
+    if iri not in KNOWN_VERB_IRIS:
+        raise InvalidStatement(f"Unknown verb {verb!r}.")
+    return iri
+
+
+def validate_result(result):
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        raise InvalidStatement("result must be an object.")
+    score = result.get("score")
+    if score is not None:
+        if not isinstance(score, dict):
+            raise InvalidStatement("result.score must be an object.")
+        scaled = score.get("scaled")
+        if scaled is not None and (
+            isinstance(scaled, bool)
+            or not isinstance(scaled, int | float)
+            or not math.isfinite(scaled)
+            or not -1 <= scaled <= 1
+        ):
+            raise InvalidStatement("result.score.scaled must be a number from -1 to 1.")
+    for flag in ("success", "completion"):
+        if flag in result and not isinstance(result[flag], bool):
+            raise InvalidStatement(f"result.{flag} must be true or false.")
+    return result
+
+
+def record_statement(
+    *,
+    actor,
+    organisation,
+    verb,
+    object_id,
+    result=None,
+    context=None,
+    statement_id=None,
+    timestamp=None,
+):
+    """Store one statement and apply it to progress. Returns (statement, created).
+
+    Replaying a statement id changes nothing. Raises InvalidStatement for bad input,
+    before anything is written.
+    """
+    from courses import completion
+    from courses.models import Statement
+
+    iri = verb_iri(verb)
+    result = validate_result(result)
+    if not isinstance(object_id, str) or not object_id or len(object_id) > 300:
+        raise InvalidStatement("object id must be a non-empty IRI.")
+    if context is not None and not isinstance(context, dict):
+        raise InvalidStatement("context must be an object.")
+    try:
+        statement_id = uuid.UUID(str(statement_id)) if statement_id else uuid.uuid4()
+    except ValueError as error:
+        raise InvalidStatement("statement id must be a UUID.") from error
+
+    existing = Statement.objects.filter(pk=statement_id).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            statement = Statement.objects.create(
+                id=statement_id,
+                organisation=organisation,
+                actor=actor,
+                verb=iri,
+                object_id=object_id,
+                result=result,
+                context=context,
+                timestamp=timestamp or timezone.now(),
+            )
+            completion.apply(statement)
+    except IntegrityError:
+        # The same id recorded at the same moment by another request.
+        return Statement.objects.get(pk=statement_id), False
+    event = StatementRecorded(str(statement.pk), actor.pk, iri, object_id)
+    transaction.on_commit(partial(statement_recorded.send, organisation, event))
+    return statement, True
+
+
+def as_xapi(statement):
+    """The statement as xAPI 1.0.3 JSON."""
+    data = {
+        "id": str(statement.pk),
+        "actor": {
+            "objectType": "Agent",
+            "account": {
+                "homePage": statement.organisation.root_url,
+                "name": str(statement.actor_id),
+            },
+        },
+        "verb": {"id": statement.verb},
+        "object": {"objectType": "Activity", "id": statement.object_id},
+        "timestamp": statement.timestamp.isoformat(),
+        "stored": statement.stored.isoformat(),
+        "version": "1.0.3",
+    }
+    if statement.result is not None:
+        data["result"] = statement.result
+    if statement.context is not None:
+        data["context"] = statement.context
+    return data

@@ -1,0 +1,60 @@
+"""Onboarding step kinds. Plugins add kinds with ``@register_step_kind``.
+
+A kind says how a step is labelled, where the learner goes to do it, and which
+statements complete it. Completion always comes from statements.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_kinds: dict[str, "StepKind"] = {}
+
+
+@dataclass(frozen=True)
+class StepKind:
+    name: str
+    label: str
+
+    def object_id(self, step) -> str:
+        """The activity IRI whose completion completes the step."""
+        return f"urn:relais:step:{step.pk}"
+
+    def url(self, step) -> str:
+        return reverse("courses:step", args=[step.pk])
+
+    def done_by_learner(self) -> bool:
+        """Whether the learner completes it themselves on the step page."""
+        return False
+
+
+def register_step_kind(kind: StepKind) -> StepKind:
+    _kinds[kind.name] = kind
+    return kind
+
+
+def step_kind(name: str) -> StepKind:
+    return _kinds[name]
+
+
+def step_kind_choices():
+    return [(name, kind.label) for name, kind in _kinds.items()]
+
+
+class CourseStep(StepKind):
+    def object_id(self, step):
+        return f"urn:relais:course:{step.course_id}"
+
+    def url(self, step):
+        return reverse("courses:course", args=[step.course_id])
+
+
+class AcknowledgeStep(StepKind):
+    def done_by_learner(self):
+        return True
+
+
+register_step_kind(CourseStep("course", _("Take a course")))
+register_step_kind(AcknowledgeStep("acknowledge", _("Read and accept a document")))
+register_step_kind(StepKind("checklist", _("Task confirmed by the coordinator")))

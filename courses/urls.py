@@ -1,0 +1,38 @@
+from django.urls import path
+
+from courses.views import coordination, learner, openbadges, xapi
+
+app_name = "courses"
+
+urlpatterns = [
+    path("learn/", learner.catalogue, name="catalogue"),
+    path("learn/course/<int:pk>/", learner.course, name="course"),
+    path("learn/lesson/<int:pk>/", learner.lesson, name="lesson"),
+    path("learn/lesson/<int:pk>/done/", learner.lesson_done, name="lesson_done"),
+    path(
+        "learn/lesson/<int:pk>/accept/<str:block_id>/",
+        learner.acknowledge,
+        name="acknowledge",
+    ),
+    path("onboarding/", learner.my_path, name="my_path"),
+    path("onboarding/step/<int:pk>/", learner.step, name="step"),
+    path("badges/", learner.my_badges, name="my_badges"),
+    path("xapi/statements", xapi.statements, name="xapi_statements"),
+    path("coordination/paths/", coordination.paths, name="paths"),
+    path("coordination/paths/<int:pk>/", coordination.path_people, name="path_people"),
+    path(
+        "coordination/paths/<int:pk>/confirm/<int:assignment_pk>/<int:step_pk>/",
+        coordination.confirm_task,
+        name="confirm_task",
+    ),
+    # Open Badges 2.0, public.
+    path("ob/issuers/<int:pk>", openbadges.issuer, name="ob_issuer"),
+    path(
+        "ob/issuers/<int:pk>/revocations", openbadges.revocations, name="ob_revocations"
+    ),
+    path("ob/badges/<uuid:uuid>", openbadges.badge_class, name="ob_badge"),
+    path("ob/badges/<uuid:uuid>/image", openbadges.badge_image, name="ob_badge_image"),
+    path("ob/assertions/<uuid:uuid>", openbadges.assertion, name="ob_assertion"),
+    path("ob/assertions/<uuid:uuid>/badge.png", openbadges.baked, name="ob_baked"),
+    path("badges/verify/<uuid:uuid>/", openbadges.verify, name="verify_badge"),
+]

@@ -1,0 +1,239 @@
+"""What volunteers use: the catalogue, courses, lessons, their path and badges."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.learning import NotAvailable, enrol, next_step, path_state, percent
+from courses.models import (
+    ActivityCompletion,
+    BadgeAward,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    PathAssignment,
+    PathStep,
+    available_courses,
+)
+from courses.statements import record_statement
+from lms.plugins.activation import enabled_for_request, runs_here
+from lms.views.access import member_required
+
+
+def _course(request, pk):
+    return get_object_or_404(available_courses(request.organisation).specific(), pk=pk)
+
+
+@member_required
+def catalogue(request):
+    courses = available_courses(request.organisation).specific().order_by("title")
+    enrolments = {
+        enrolment.course_id: enrolment
+        for enrolment in Enrolment.objects.filter(user=request.user)
+    }
+    rows = [(course, enrolments.get(course.pk)) for course in courses]
+    return render(request, "courses/catalogue.html", {"rows": rows})
+
+
+@member_required
+def course(request, pk):
+    course = _course(request, pk)
+    if request.method == "POST":
+        try:
+            enrol(request.user, course, request.organisation)
+        except NotAvailable as error:
+            raise Http404 from error
+        lessons = list(course.get_lessons())
+        return redirect(lessons[0].learn_url() if lessons else course.learn_url())
+    enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+    lessons = list(course.get_lessons())
+    completed = set(
+        LessonProgress.objects.filter(
+            user=request.user, lesson__in=lessons, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    resume = None
+    if enrolment:
+        resume = enrolment.last_lesson or next(
+            (lesson for lesson in lessons if lesson.pk not in completed), None
+        )
+    return render(
+        request,
+        "courses/course_page.html",
+        {
+            "page": course,
+            "enrolment": enrolment,
+            "lessons": [(lesson, lesson.pk in completed) for lesson in lessons],
+            "resume": resume,
+        },
+    )
+
+
+def _lesson_for_learner(request, pk):
+    lesson = get_object_or_404(LessonPage.objects.live().specific(), pk=pk)
+    course = _course(request, lesson.get_parent().pk)
+    enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+    return lesson, course, enrolment
+
+
+@member_required
+def lesson(request, pk):
+    lesson, course, enrolment = _lesson_for_learner(request, pk)
+    if enrolment is None:
+        messages.info(request, _("Start the course to open its lessons."))
+        return redirect(course.learn_url())
+    record_statement(
+        actor=request.user,
+        organisation=request.organisation,
+        verb="experienced",
+        object_id=f"urn:relais:lesson:{lesson.pk}",
+    )
+    enabled = enabled_for_request(request)
+    blocks = [child for child in lesson.body if runs_here(child.block, enabled)]
+    done = set(
+        ActivityCompletion.objects.filter(user=request.user, lesson=lesson).values_list(
+            "block_id", flat=True
+        )
+    )
+    siblings = list(course.get_lessons())
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
+    progress = LessonProgress.objects.get(user=request.user, lesson=lesson)
+    missing = lesson.required_activity_ids() - done
+    return render(
+        request,
+        "courses/lesson_page.html",
+        {
+            "page": lesson,
+            "course": course,
+            "blocks": blocks,
+            "done_blocks": done,
+            "missing": missing,
+            "completed": progress.completed_at is not None,
+            "previous": siblings[index - 1] if index else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "position": index + 1,
+            "count": len(siblings),
+            "enrolment": enrolment,
+        },
+    )
+
+
+@require_POST
+@member_required
+def lesson_done(request, pk):
+    lesson, course, enrolment = _lesson_for_learner(request, pk)
+    if enrolment is None:
+        return redirect(course.learn_url())
+    record_statement(
+        actor=request.user,
+        organisation=request.organisation,
+        verb="completed",
+        object_id=f"urn:relais:lesson:{lesson.pk}",
+        statement_id=request.POST.get("statement_id") or None,
+    )
+    if LessonProgress.objects.filter(
+        user=request.user, lesson=lesson, completed_at__isnull=True
+    ).exists():
+        messages.error(request, _("Complete the required activities first."))
+        return redirect(lesson.learn_url())
+    following = request.POST.get("next")
+    target = (
+        LessonPage.objects.live().filter(pk=following).first() if following else None
+    )
+    return redirect(target.learn_url() if target else course.learn_url())
+
+
+@require_POST
+@member_required
+def acknowledge(request, pk, block_id):
+    lesson, course, enrolment = _lesson_for_learner(request, pk)
+    if enrolment is None:
+        return redirect(course.learn_url())
+    if request.POST.get("accept") != "yes":
+        messages.error(request, _("Tick the box to accept."))
+        return redirect(lesson.learn_url())
+    record_statement(
+        actor=request.user,
+        organisation=request.organisation,
+        verb="accepted",
+        object_id=f"urn:relais:activity:{lesson.pk}:{block_id}",
+    )
+    messages.success(request, _("Thank you, your acceptance is recorded."))
+    return redirect(f"{lesson.learn_url()}#block-{block_id}")
+
+
+def _assignments(request):
+    return (
+        PathAssignment.objects.filter(
+            user=request.user, path__organisation=request.organisation
+        )
+        .select_related("path")
+        .prefetch_related(
+            Prefetch("path__steps", queryset=PathStep.objects.select_related("course")),
+            "completions",
+        )
+    )
+
+
+@member_required
+def my_path(request):
+    paths = []
+    for assignment in _assignments(request):
+        states = path_state(assignment, assignment.completions.all())
+        paths.append(
+            {
+                "assignment": assignment,
+                "states": states,
+                "next": next_step(states),
+                "percent": percent(states),
+            }
+        )
+    return render(request, "courses/my_path.html", {"paths": paths})
+
+
+@member_required
+def step(request, pk):
+    """A step done on its own page: read and accept a document, or see a task."""
+    assignment = next(
+        (
+            a
+            for a in _assignments(request)
+            if any(s.pk == pk for s in a.path.steps.all())
+        ),
+        None,
+    )
+    if assignment is None:
+        raise Http404
+    state = next(
+        s
+        for s in path_state(assignment, assignment.completions.all())
+        if s.step.pk == pk
+    )
+    if request.method == "POST" and state.step.kind == "acknowledge":
+        if request.POST.get("accept") != "yes":
+            messages.error(request, _("Tick the box to accept."))
+        else:
+            record_statement(
+                actor=request.user,
+                organisation=request.organisation,
+                verb="accepted",
+                object_id=f"urn:relais:step:{pk}",
+            )
+            messages.success(request, _("Thank you, your acceptance is recorded."))
+            return redirect("courses:my_path")
+    return render(
+        request, "courses/step.html", {"state": state, "assignment": assignment}
+    )
+
+
+@member_required
+def my_badges(request):
+    awards = (
+        BadgeAward.objects.filter(recipient=request.user, revoked_at__isnull=True)
+        .select_related("badge__image", "badge__organisation")
+        .order_by("-issued_on")
+    )
+    return render(request, "courses/my_badges.html", {"awards": awards})
