@@ -8,7 +8,7 @@ chunk (baked with openbadgeslib).
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +93,11 @@ def badge_class_json(badge):
     }
 
 
+def iso8601(moment):
+    """UTC to the second, as Open Badges verifiers expect (2026-11-26T14:04:29Z)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def hashed_identity(email, salt):
     return "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
 
@@ -111,11 +116,11 @@ def assertion_json(award):
         },
         "badge": _absolute(organisation, "courses:ob_badge", award.badge.uuid),
         "verification": {"type": "HostedBadge"},
-        "issuedOn": award.issued_on.isoformat(),
+        "issuedOn": iso8601(award.issued_on),
         "image": _absolute(organisation, "courses:ob_baked", award.uuid),
     }
     if award.expires:
-        data["expires"] = award.expires.isoformat()
+        data["expires"] = iso8601(award.expires)
     if award.evidence:
         data["evidence"] = {"narrative": award.evidence}
     return data

@@ -26,6 +26,7 @@ from courses.models import (
 from courses.statements import VERBS, InvalidStatement
 from courses.steps import step_kind
 from lms import signals
+from lms.plugins.activation import enabled_labels
 
 SHORT_VERBS = {iri: name for name, iri in VERBS.items()}
 COMPLETING = {"completed", "passed", "accepted"}
@@ -96,7 +97,12 @@ def completes_activity(verb, result, block_value):
 
 def _on_activity(statement, verb, lesson, block_id):
     enrolment = _enrolment(statement, lesson)
-    activities = {found_id: value for found_id, value, _req in lesson.activities()}
+    activities = {
+        found_id: value
+        for found_id, value, _req in lesson.activities(
+            enabled_labels(statement.organisation)
+        )
+    }
     if block_id not in activities:
         raise InvalidStatement("No such activity in this lesson.")
     if not completes_activity(verb, statement.result, activities[block_id]):
@@ -117,7 +123,7 @@ def _on_activity(statement, verb, lesson, block_id):
 
 
 def _check_lesson(statement, lesson, enrolment, *, marked_done):
-    required = lesson.required_activity_ids()
+    required = lesson.required_activity_ids(enabled_labels(statement.organisation))
     done = set(
         ActivityCompletion.objects.filter(
             user=statement.actor, lesson=lesson
@@ -142,10 +148,11 @@ def update_course_progress(enrolment, statement):
     lessons = list(course.get_lessons())
     user = enrolment.user
     if course.completion_rule == course.CompletionRule.REQUIRED_ACTIVITIES:
+        enabled = enabled_labels(statement.organisation)
         required = {
             (lesson.pk, block)
             for lesson in lessons
-            for block in lesson.required_activity_ids()
+            for block in lesson.required_activity_ids(enabled)
         }
         done = set(
             ActivityCompletion.objects.filter(

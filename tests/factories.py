@@ -64,3 +64,28 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 def member(organisation, role=Role.LEARNER, **kwargs):
     return MembershipFactory(organisation=organisation, role=role, **kwargs).user
+
+
+def make_course(organisation, title="Découvrir", lessons=2, charter=False, **fields):
+    """A live course in the organisation's catalogue with simple text lessons,
+    the last one holding the charter acknowledgement when ``charter``."""
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    root = organisation.root_page
+    catalogue = CourseIndexPage.objects.child_of(root).first() or root.add_child(
+        instance=CourseIndexPage(title="Formations", slug="formations")
+    )
+    course = catalogue.add_child(
+        instance=CoursePage(title=title, summary="Un cours.", **fields)
+    )
+    for number in range(1, lessons + 1):
+        body = [("text", f"<p>Leçon {number}</p>")]
+        if charter and number == lessons:
+            body.append(
+                (
+                    "acknowledge",
+                    {"text": "<p>Charte</p>", "label": "J'accepte", "required": True},
+                )
+            )
+        course.add_child(instance=LessonPage(title=f"Leçon {number}", body=body))
+    return course

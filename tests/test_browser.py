@@ -100,3 +100,66 @@ def test_the_coordinator_lands_on_her_dashboard_and_opens_people(demo, browser):
     page.wait_for_url(f"{demo}/people/")
     assert page.get_by_role("link", name="Léa Martin").is_visible()
     assert axe_violations(page) == []
+
+
+def progress_of(page):
+    return int(page.locator("progress").first.get_attribute("value"))
+
+
+def test_lea_follows_her_path_to_a_badge_and_the_coordinator_sees_it(demo, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    log_in(phone, demo, "benevole")
+    phone.wait_for_url(f"{demo}/dashboard/")
+    next_step = phone.locator("section", has_text="Ce qu'il faut faire maintenant")
+    assert "Découvrir Entraide Quartier" in next_step.inner_text()
+    path_progress = progress_of(phone)
+
+    # The next step is the course; the lesson left off is offered to continue.
+    next_step.get_by_role("link", name="Y aller").click()
+    phone.wait_for_url("**/learn/course/**")
+    course_progress = progress_of(phone)
+    phone.get_by_role("link", name="Continuer").click()
+    assert phone.get_by_role("heading", level=1).inner_text() == "La charte du bénévole"
+
+    # The charter: the "done" button appears only once it is accepted.
+    assert phone.get_by_role("button", name="Terminé, leçon suivante").count() == 0
+    phone.get_by_label("J'ai lu et j'accepte la charte").check()
+    phone.get_by_role("button", name="Confirmer").click()
+    assert (
+        phone.get_by_text("Acceptée").is_visible()
+        or phone.get_by_text("Accepté").is_visible()
+    )
+    assert progress_of(phone) > course_progress
+    phone.get_by_role("button", name="Terminé, leçon suivante").click()
+    phone.get_by_role("button", name="Terminé, finir le cours").click()
+    phone.wait_for_url("**/learn/course/**")
+    assert progress_of(phone) == 100
+
+    phone.goto(f"{demo}/dashboard/")
+    assert progress_of(phone) > path_progress
+    assert (
+        "Lire le règlement intérieur"
+        in phone.locator(
+            "section", has_text="Ce qu'il faut faire maintenant"
+        ).inner_text()
+    )
+
+    # The federation's hygiene course earns a badge.
+    phone.goto(f"{demo}/learn/")
+    phone.get_by_role("link", name="Hygiène alimentaire : les bases").click()
+    phone.get_by_role("button", name="Commencer le cours").click()
+    phone.get_by_role("button", name="Terminé, leçon suivante").click()
+    phone.get_by_role("button", name="Terminé, finir le cours").click()
+    phone.goto(f"{demo}/dashboard/")
+    assert phone.get_by_text("Hygiène alimentaire", exact=True).is_visible()
+    assert axe_violations(phone) == []
+    context.close()
+
+    desk = browser.new_page()
+    log_in(desk, demo, "coordinatrice")
+    desk.goto(f"{demo}/coordination/paths/")
+    desk.get_by_role("link", name="Bienvenue à l'accueil").click()
+    row = desk.get_by_role("row", name="Léa Martin")
+    assert "✓" in row.inner_text()
+    assert axe_violations(desk) == []

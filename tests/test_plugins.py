@@ -115,3 +115,25 @@ def test_people_without_the_admin_role_cannot_switch_plugins(client_a, org_a):
     )
     assert response.status_code == 302
     assert not PluginActivation.objects.exists()
+
+
+def test_a_plugins_lesson_block_shows_and_counts_only_where_enabled(
+    client_a, org_a, enable_plugin
+):
+    from courses.learning import enrol
+    from tests.factories import make_course
+
+    course = make_course(org_a, lessons=1)
+    lesson = course.get_lessons().first()
+    lesson.body.append(("example_activity", {"prompt": "Try me", "required": True}))
+    lesson.save_revision().publish()
+    learner = member(org_a)
+    enrol(learner, course, org_a)
+    client_a.force_login(learner)
+    page = client_a.get(lesson.learn_url()).content.decode()
+    assert "Try me" not in page
+    assert "/done/" in page  # a hidden activity does not block completion
+    enable_plugin(org_a)
+    page = client_a.get(lesson.learn_url()).content.decode()
+    assert "Try me" in page
+    assert "/done/" not in page  # the required activity must be done first

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from courses.blocks import CORE_BLOCKS
 from lms.models import OrganisationSettings, Role
+from lms.plugins.activation import runs_here
 
 
 class CourseIndexPage(Page):
@@ -171,17 +172,24 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
-    def activities(self):
-        """(block id, block value, required) for each activity in the lesson."""
+    def activities(self, enabled_plugins=None):
+        """(block id, block value, required) for each activity in the lesson.
+
+        With ``enabled_plugins``, activities of other plugins are left out: a
+        disabled plugin's block is hidden there, so it cannot be required either.
+        """
         return [
             (child.id, child.value, bool(child.value.get("required")))
             for child in self.body
             if getattr(child.block, "is_activity", False)
+            and (enabled_plugins is None or runs_here(child.block, enabled_plugins))
         ]
 
-    def required_activity_ids(self):
+    def required_activity_ids(self, enabled_plugins=None):
         return {
-            block_id for block_id, _value, required in self.activities() if required
+            block_id
+            for block_id, _value, required in self.activities(enabled_plugins)
+            if required
         }
 
     def learn_url(self):

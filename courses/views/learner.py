@@ -57,9 +57,20 @@ def course(request, pk):
     )
     resume = None
     if enrolment:
-        resume = enrolment.last_lesson or next(
-            (lesson for lesson in lessons if lesson.pk not in completed), None
-        )
+        # Back to the lesson left half-way; else the first one not done after it.
+        last = enrolment.last_lesson_id
+        if last and last not in completed:
+            resume = next((lesson for lesson in lessons if lesson.pk == last), None)
+        if resume is None:
+            start = next((i for i, l in enumerate(lessons) if l.pk == last), 0)
+            resume = next(
+                (
+                    lesson
+                    for lesson in lessons[start:] + lessons[:start]
+                    if lesson.pk not in completed
+                ),
+                None,
+            )
     return render(
         request,
         "courses/course_page.html",
@@ -101,7 +112,7 @@ def lesson(request, pk):
     siblings = list(course.get_lessons())
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == lesson.pk)
     progress = LessonProgress.objects.get(user=request.user, lesson=lesson)
-    missing = lesson.required_activity_ids() - done
+    missing = lesson.required_activity_ids(enabled) - done
     return render(
         request,
         "courses/lesson_page.html",

@@ -1,8 +1,9 @@
 from django.urls import reverse
-from wagtail import hooks
+from wagtail import blocks, hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from courses.blocks import ActivityBlock
 from lms.plugins.menu import MenuLink
 
 
@@ -33,3 +34,15 @@ def add_admin_menu_item(request):
 @hooks.register("lms_register_admin_reports")
 def add_report(request):
     return [MenuItem("Example report", "/example/", name="example-report")]
+
+
+class ExampleActivity(ActivityBlock):
+    prompt = blocks.CharBlock()
+
+    class Meta:
+        template = "relais_example/activity.html"
+
+
+@hooks.register("lms_register_lesson_blocks")
+def add_lesson_block():
+    return [("example_activity", ExampleActivity())]

@@ -1,0 +1,77 @@
+"""Open Badges 2.0: hosted assertions and baked PNGs verify with openbadgeslib."""
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from openbadgeslib.ob2 import OB2VerificationError, OB2Verifier
+from openbadgeslib.baking import extract_png
+
+from courses.badges import award_badge, revoke
+from courses.models import BadgeClass
+from tests.factories import member
+from tests.test_learning import png
+
+
+@pytest.fixture
+def secure_org(org_a):
+    org_a.port = 443  # Open Badges hosted verification is over HTTPS
+    org_a.save()
+    return org_a
+
+
+@pytest.fixture
+def award(secure_org):
+    badge = BadgeClass.objects.create(
+        organisation=secure_org,
+        name="Bénévole accueil",
+        description="d",
+        criteria="Terminer le parcours.",
+        image=png(),
+        valid_days=365,
+    )
+    learner = member(secure_org)
+    return award_badge(badge, learner, secure_org, rule="manual:test")[0]
+
+
+def fetch(url):
+    """What a remote verifier would download, served by the real views."""
+    parts = urlsplit(url)
+    response = Client().get(parts.path, HTTP_HOST=parts.hostname, secure=True)
+    assert response.status_code in (200, 410), url
+    return response.content
+
+
+def test_the_hosted_assertion_verifies_and_binds_the_recipient(award):
+    document = json.loads(fetch(f"https://a.test/ob/assertions/{award.uuid}"))
+    verified = OB2Verifier(download=fetch).verify_hosted(
+        document, expected_recipient=award.recipient.email, check_revocation=True
+    )
+    assert verified.id == document["id"]
+    assert award.recipient.email not in json.dumps(document)
+
+
+def test_the_baked_png_carries_the_assertion_that_verifies(award):
+    baked = fetch(f"https://a.test/ob/assertions/{award.uuid}/badge.png")
+    document = json.loads(extract_png(baked))
+    assert document["id"].endswith(str(award.uuid))
+    OB2Verifier(download=fetch).verify_hosted(
+        document, expected_recipient=award.recipient.email
+    )
+
+
+def test_a_revoked_badge_no_longer_verifies(award):
+    document = json.loads(fetch(f"https://a.test/ob/assertions/{award.uuid}"))
+    revoke(award, "Attribué par erreur")
+    with pytest.raises(OB2VerificationError):
+        OB2Verifier(download=fetch).verify_hosted(document, check_revocation=True)
+    page = Client().get(f"/badges/verify/{award.uuid}/", HTTP_HOST="a.test")
+    assert "Attribué par erreur" in page.content.decode()
+
+
+def test_awards_are_idempotent_per_person_badge_and_rule(award, secure_org):
+    again, created = award_badge(
+        award.badge, award.recipient, secure_org, rule="manual:test"
+    )
+    assert (again, created) == (award, False)
