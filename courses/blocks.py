@@ -100,7 +100,7 @@ class AcknowledgeBlock(ActivityBlock):
 
     text = blocks.RichTextBlock(label=_("What the learner accepts"))
     label = blocks.CharBlock(
-        label=_("Checkbox label"), default="J'ai lu et j'accepte", max_length=120
+        label=_("Checkbox label"), default=_("I have read and I accept"), max_length=120
     )
 
     class Meta:

@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from openbadgeslib.ob2 import OB2VerificationError, OB2Verifier
 from openbadgeslib.baking import extract_png
+from openbadgeslib.ob2 import OB2VerificationError, OB2Verifier
 
 from courses.badges import award_badge, revoke
 from courses.models import BadgeClass

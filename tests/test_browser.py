@@ -132,7 +132,7 @@ def test_lea_follows_her_path_to_a_badge_and_the_coordinator_sees_it(demo, brows
     )
     assert progress_of(phone) > course_progress
     phone.get_by_role("button", name="Terminé, leçon suivante").click()
-    phone.get_by_role("button", name="Terminé, finir le cours").click()
+    phone.get_by_role("button", name="Terminé, finir la formation").click()
     phone.wait_for_url("**/learn/course/**")
     assert progress_of(phone) == 100
 
@@ -148,9 +148,10 @@ def test_lea_follows_her_path_to_a_badge_and_the_coordinator_sees_it(demo, brows
     # The federation's hygiene course earns a badge.
     phone.goto(f"{demo}/learn/")
     phone.get_by_role("link", name="Hygiène alimentaire : les bases").click()
-    phone.get_by_role("button", name="Commencer le cours").click()
+    # Her path already enrolled her: she continues where the course begins.
+    phone.get_by_role("link", name="Continuer").click()
     phone.get_by_role("button", name="Terminé, leçon suivante").click()
-    phone.get_by_role("button", name="Terminé, finir le cours").click()
+    phone.get_by_role("button", name="Terminé, finir la formation").click()
     phone.goto(f"{demo}/dashboard/")
     assert phone.get_by_text("Hygiène alimentaire", exact=True).is_visible()
     assert axe_violations(phone) == []

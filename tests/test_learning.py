@@ -91,14 +91,14 @@ def test_replaying_a_statement_id_changes_nothing(org_a, learner):
     enrol(learner, course, org_a)
     lesson = lessons_of(course)[0]
     statement_id = "0d7e5b1c-7f56-4a7d-9b8e-2f3a4b5c6d7e"
-    first, created = record_statement(
+    _first, created = record_statement(
         actor=learner,
         organisation=org_a,
         verb="completed",
         object_id=f"urn:relais:lesson:{lesson.pk}",
         statement_id=statement_id,
     )
-    again, created_again = record_statement(
+    _again, created_again = record_statement(
         actor=learner,
         organisation=org_a,
         verb="completed",

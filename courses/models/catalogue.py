@@ -77,7 +77,7 @@ class CoursePage(Page):
         _("estimated duration (minutes)"), default=30
     )
     audience = models.CharField(
-        _("for"),
+        _("who it is for"),
         max_length=20,
         blank=True,
         choices=[("", _("Everyone")), *Role.choices],
@@ -92,7 +92,7 @@ class CoursePage(Page):
         "self", verbose_name=_("prerequisites"), blank=True, symmetrical=False
     )
     completion_rule = models.CharField(
-        _("complete when"),
+        _("the course is complete when"),
         max_length=20,
         choices=CompletionRule.choices,
         default=CompletionRule.ALL_LESSONS,

@@ -74,13 +74,13 @@ class PathStep(Orderable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_('For an "acknowledge a document" step (the volunteer charter).'),
+        help_text=_('For a "read and accept a document" step (the volunteer charter).'),
     )
     target = models.CharField(
         _("activity"),
         max_length=200,
         blank=True,
-        help_text=_("For steps added by plugins: what the step points at."),
+        help_text=_("For steps added by plugins: the activity to complete."),
     )
     due_days = models.PositiveIntegerField(
         _("due (days after the start date)"), default=7
@@ -159,3 +159,43 @@ class StepCompletion(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id}: {self.step_id}"
+
+
+class ReminderLog(models.Model):
+    """A reminder sent about one step on one day: the guard against sending twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.ForeignKey(PathStep, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "step", "day"], name="courses_remind_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.step_id} on {self.day}"
+
+
+class DigestLog(models.Model):
+    """A coordinator's digest sent on one day."""
+
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "day"], name="courses_digest_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} → {self.user_id} on {self.day}"

@@ -62,7 +62,7 @@ def course(request, pk):
         if last and last not in completed:
             resume = next((lesson for lesson in lessons if lesson.pk == last), None)
         if resume is None:
-            start = next((i for i, l in enumerate(lessons) if l.pk == last), 0)
+            start = next((i for i, one in enumerate(lessons) if one.pk == last), 0)
             resume = next(
                 (
                     lesson

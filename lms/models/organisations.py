@@ -47,7 +47,7 @@ class OrganisationSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Its shared course catalogue is offered to your people."),
+        help_text=_("The federation's shared courses are offered to your members."),
     )
 
     panels = [
