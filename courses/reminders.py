@@ -4,6 +4,7 @@ cron). Each reminder is logged first, so a second run the same day sends nothing
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses.learning import path_state
-from courses.models import DigestLog, PathAssignment, PathStep, ReminderLog
+from courses.models import BadgeAward, DigestLog, PathAssignment, PathStep, ReminderLog
 from lms.models import Membership, OrganisationSettings
 from lms.models.people import PEOPLE_MANAGERS
 
@@ -135,4 +136,40 @@ def send_digests(today=None):
                 body = render_to_string("courses/email/digest.txt", context)
             send_mail(subject.strip(), body, None, [coordinator.user.email])
             sent += 1
+    return sent
+
+
+def send_expiry_reminders(today=None):
+    """Once per badge, a month before it expires (first aid, food hygiene…)."""
+    now = timezone.now()
+    soon = now + timedelta(days=settings.LMS_BADGE_EXPIRY_NOTICE_DAYS)
+    awards = BadgeAward.objects.filter(
+        revoked_at__isnull=True,
+        expiry_reminded_at__isnull=True,
+        expires__gt=now,
+        expires__lte=soon,
+    ).select_related(
+        "badge__organisation", "badge__course", "recipient__wagtail_userprofile"
+    )
+    sent = 0
+    for award in awards:
+        # Guarded update: a concurrent or repeated run finds it already claimed.
+        claimed = BadgeAward.objects.filter(
+            pk=award.pk, expiry_reminded_at__isnull=True
+        ).update(expiry_reminded_at=now)
+        if not claimed or not award.recipient.email:
+            continue
+        organisation = award.badge.organisation
+        with translation.override(_language(award.recipient, organisation)):
+            context = {
+                "award": award,
+                "organisation": organisation,
+                "renew": organisation.root_url + award.badge.course.learn_url()
+                if award.badge.course
+                else "",
+            }
+            subject = render_to_string("courses/email/expiry_subject.txt", context)
+            body = render_to_string("courses/email/expiry.txt", context)
+        send_mail(subject.strip(), body, None, [award.recipient.email])
+        sent += 1
     return sent

@@ -12,4 +12,5 @@ def send_reminders() -> dict:
     return {
         "reminders": reminders.send_due_reminders(),
         "digests": reminders.send_digests(),
+        "expiring badges": reminders.send_expiry_reminders(),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import coordination, learner, openbadges, xapi
+from courses.views import awards, coordination, learner, openbadges, xapi
 
 app_name = "courses"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("onboarding/", learner.my_path, name="my_path"),
     path("onboarding/step/<int:pk>/", learner.step, name="step"),
     path("badges/", learner.my_badges, name="my_badges"),
+    path("badges/manage/", awards.manage, name="manage_badges"),
+    path("badges/manage/<uuid:uuid>/revoke/", awards.revoke_award, name="revoke_award"),
     path("xapi/statements", xapi.statements, name="xapi_statements"),
     path("coordination/paths/", coordination.paths, name="paths"),
     path("coordination/paths/<int:pk>/", coordination.path_people, name="path_people"),

@@ -33,6 +33,10 @@ def add_learning_links(request):
     membership = getattr(request, "membership", None)
     if request.user.is_superuser or (membership and membership.manages_people):
         links.append(MenuLink(_("Onboarding paths"), reverse("courses:paths")))
+    if request.user.is_superuser or (
+        membership and (membership.manages_people or membership.authors_content)
+    ):
+        links.append(MenuLink(_("Award badges"), reverse("courses:manage_badges")))
     return links
 
 

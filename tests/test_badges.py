@@ -75,3 +75,56 @@ def test_awards_are_idempotent_per_person_badge_and_rule(award, secure_org):
         award.badge, award.recipient, secure_org, rule="manual:test"
     )
     assert (again, created) == (award, False)
+
+
+def test_a_trainer_awards_with_evidence_and_revokes_with_a_reason(client_a, org_a):
+    from django.urls import reverse
+
+    from courses.models import BadgeAward
+    from lms.models import Role
+
+    badge = BadgeClass.objects.create(
+        organisation=org_a, name="Accueil", description="d", criteria="c", image=png()
+    )
+    lea = member(org_a)
+    client_a.force_login(member(org_a, Role.TRAINER))
+    url = reverse("courses:manage_badges")
+    response = client_a.post(url, {"badge": badge.pk, "person": lea.pk, "evidence": ""})
+    assert response.status_code == 200  # evidence is required
+    assert not BadgeAward.objects.exists()
+    client_a.post(
+        url, {"badge": badge.pk, "person": lea.pk, "evidence": "A accueilli seule"}
+    )
+    client_a.post(url, {"badge": badge.pk, "person": lea.pk, "evidence": "Deux fois"})
+    award = BadgeAward.objects.get()
+    assert award.evidence == "A accueilli seule"
+    revoke_url = reverse("courses:revoke_award", args=[award.uuid])
+    client_a.post(revoke_url, {"reason": ""})
+    award.refresh_from_db()
+    assert award.revoked_at is None
+    client_a.post(revoke_url, {"reason": "Erreur de saisie"})
+    award.refresh_from_db()
+    assert award.revocation_reason == "Erreur de saisie"
+
+
+def test_volunteers_cannot_award_badges_nor_pick_people_of_another_organisation(
+    client, org_a, org_b
+):
+    from django.urls import reverse
+
+    from lms.models import Role
+
+    badge = BadgeClass.objects.create(
+        organisation=org_a, name="Accueil", description="d", criteria="c", image=png()
+    )
+    outsider = member(org_b)
+    client.force_login(member(org_a))
+    url = reverse("courses:manage_badges")
+    assert client.get(url, HTTP_HOST="a.test").status_code == 403
+    client.force_login(member(org_a, Role.COORDINATOR))
+    response = client.post(
+        url,
+        {"badge": badge.pk, "person": outsider.pk, "evidence": "x"},
+        HTTP_HOST="a.test",
+    )
+    assert "person" in response.context["form"].errors

@@ -272,3 +272,27 @@ def test_the_xapi_endpoint_refuses_bad_statements_with_a_clear_400(
     exported = client_a.get(url).json()["statements"]
     assert exported[0]["verb"]["id"].endswith("completed")
     assert exported[0]["version"] == "1.0.3"
+
+
+def test_a_trainer_previews_a_draft_lesson_with_its_content(client_a, org_a):
+    course = make_course(org_a, lessons=1, charter=True)
+    lesson = lessons_of(course)[0]
+    lesson.body.append(("text", "<p>Brouillon secret</p>"))
+    lesson.save_revision()  # a draft, not published
+    draft = lesson.get_latest_revision_as_object()
+    response = draft.make_preview_request()  # what the editor's preview panel shows
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Brouillon secret" in page
+    assert "Charte" in page
+    learner = member(org_a)
+    enrol(learner, course, org_a)
+    client_a.force_login(learner)
+    assert "Brouillon secret" not in client_a.get(lesson.learn_url()).content.decode()
+
+
+def test_trainers_author_only_in_their_organisations_catalogue(org_a, org_b):
+    trainer = member(org_a, Role.TRAINER)
+    own, other = make_course(org_a), make_course(org_b)
+    assert own.permissions_for_user(trainer).can_edit()
+    assert not other.permissions_for_user(trainer).can_edit()

@@ -85,3 +85,35 @@ def test_coordinators_get_one_digest_of_late_steps_on_mondays(org_a, path):
     digests = [m for m in mail.outbox if m.to == [coordinator.email]]
     assert len(digests) == 1
     assert "Léa Martin" in digests[0].body
+
+
+def test_a_badge_about_to_expire_is_announced_once_with_the_course_that_renews_it(
+    org_a,
+):
+    from courses.badges import award_badge
+    from courses.models import BadgeClass
+    from tests.factories import make_course
+    from tests.test_learning import png
+
+    course = make_course(org_a, title="Premiers secours")
+    badge = BadgeClass.objects.create(
+        organisation=org_a,
+        name="PSC1",
+        description="d",
+        criteria="c",
+        image=png(),
+        course=course,
+        valid_days=365,
+    )
+    lea = member(org_a)
+    with at(START):
+        award_badge(badge, lea, org_a, rule="manual")
+    with at(START + timedelta(days=300)):
+        send_reminders.call()
+    assert not mail.outbox
+    with at(START + timedelta(days=340)):
+        send_reminders.call()
+        send_reminders.call()
+    (notice,) = mail.outbox
+    assert "PSC1" in notice.subject
+    assert course.learn_url() in notice.body

@@ -95,6 +95,7 @@ class BadgeAward(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=300, blank=True)
 

@@ -124,6 +124,13 @@ class CoursePage(Page):
     def get_lessons(self):
         return LessonPage.objects.live().child_of(self).specific()
 
+    def get_context(self, request, *args, **kwargs):
+        """For Wagtail previews; learners see the course through courses.views."""
+        context = super().get_context(request, *args, **kwargs)
+        lessons = LessonPage.objects.child_of(self).specific()
+        context["lessons"] = [(lesson, False) for lesson in lessons]
+        return context
+
     def learn_url(self):
         return reverse("courses:course", args=[self.pk])
 
@@ -194,6 +201,19 @@ class LessonPage(Page):
 
     def learn_url(self):
         return reverse("courses:lesson", args=[self.pk])
+
+    def get_context(self, request, *args, **kwargs):
+        """For Wagtail previews: every block, as a learner would see it."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            course=self.get_parent().specific,
+            blocks=list(self.body),
+            done_blocks=set(),
+            missing=set(),
+            position=1,
+            count=1,
+        )
+        return context
 
     def serve(self, request, *args, **kwargs):
         if getattr(request, "is_preview", False):

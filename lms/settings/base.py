@@ -191,6 +191,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Relais settings
 LMS_INVITATION_VALID_DAYS = env.int("LMS_INVITATION_VALID_DAYS", default=14)
 LMS_DIGEST_WEEKDAY = env.int("LMS_DIGEST_WEEKDAY", default=0)  # Monday
+LMS_BADGE_EXPIRY_NOTICE_DAYS = env.int("LMS_BADGE_EXPIRY_NOTICE_DAYS", default=30)
 LMS_THEMES_DIRS = [BASE_DIR / "themes"]
 
 LOGGING = {
