@@ -59,7 +59,7 @@ def manage(request):
     form = AwardForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        award, created = award_badge(
+        _award, created = award_badge(
             data["badge"],
             data["person"],
             request.organisation,
