@@ -9,7 +9,7 @@ LOCALES := $(wildcard lms/locale courses/locale plugins/*/*/locale)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup lint format migrate translations tools clean
+.PHONY: demo test setup lint format migrate translations tools clean bench
 
 demo: setup migrate
 	$(BIN)/python manage.py seed_demo --port $(PORT)
@@ -56,3 +56,10 @@ format: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# Benchmarks on PostgreSQL (see docs/performance.md); seeds relais_bench once.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/relais_bench
+bench: setup
+	@psql "$(BENCH_DATABASE_URL:/relais_bench=/postgres)" -tc "SELECT 1 FROM pg_database WHERE datname='relais_bench'" | grep -q 1 || \
+		psql "$(BENCH_DATABASE_URL:/relais_bench=/postgres)" -c "CREATE DATABASE relais_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run

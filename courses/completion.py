@@ -50,16 +50,18 @@ def _lesson(lesson_id):
     lesson = LessonPage.objects.live().filter(
         pk=lesson_id if lesson_id.isdigit() else 0
     )
-    lesson = lesson.specific().first()
+    lesson = lesson.first()
     if lesson is None:
         raise InvalidStatement("No such lesson.")
     return lesson
 
 
 def _enrolment(statement, lesson):
-    enrolment = Enrolment.objects.filter(
-        user=statement.actor, course_id=lesson.get_parent().pk
-    ).first()
+    enrolment = (
+        Enrolment.objects.filter(user=statement.actor, course__path=lesson.parent_path)
+        .select_related("course")
+        .first()
+    )
     if enrolment is None:
         raise InvalidStatement("The learner is not enrolled in this course.")
     return enrolment
@@ -144,7 +146,7 @@ def _check_lesson(statement, lesson, enrolment, *, marked_done):
 
 
 def update_course_progress(enrolment, statement):
-    course = enrolment.course.specific
+    course = enrolment.course
     lessons = list(course.get_lessons())
     user = enrolment.user
     if course.completion_rule == course.CompletionRule.REQUIRED_ACTIVITIES:

@@ -63,6 +63,7 @@ class StepState:
     due: date
     done_at: object
     open: bool
+    today: date
 
     @property
     def done(self):
@@ -70,27 +71,35 @@ class StepState:
 
     @property
     def overdue(self):
-        return not self.done and self.due < timezone.localdate()
+        return not self.done and self.due < self.today
 
     @property
     def url(self):
         return step_kind(self.step.kind).url(self.step)
 
 
-def path_state(assignment, completions=None):
+def path_state(assignment, completions=None, today=None):
     """Every step of an assignment with its due date and status, in order."""
     if completions is None:
         completions = StepCompletion.objects.filter(assignment=assignment)
     done = {completion.step_id: completion.completed_at for completion in completions}
+    return step_states(assignment.path.steps.all(), assignment.start_date, done, today)
+
+
+def step_states(steps, start_date, done, today=None):
+    """The states of ``steps`` for someone who started on ``start_date``; ``done``
+    maps step ids to completion times."""
+    today = today or timezone.localdate()
     states, previous_done = [], True
-    for step in assignment.path.steps.all():
+    for step in steps:
         done_at = done.get(step.pk)
         states.append(
             StepState(
                 step,
-                step.due_date(assignment.start_date),
+                step.due_date(start_date),
                 done_at,
                 open=previous_done or not step.after_previous,
+                today=today,
             )
         )
         previous_done = done_at is not None

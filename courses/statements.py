@@ -119,14 +119,16 @@ def record_statement(
         raise InvalidStatement("object id must be a non-empty IRI.")
     if context is not None and not isinstance(context, dict):
         raise InvalidStatement("context must be an object.")
-    try:
-        statement_id = uuid.UUID(str(statement_id)) if statement_id else uuid.uuid4()
-    except ValueError as error:
-        raise InvalidStatement("statement id must be a UUID.") from error
-
-    existing = Statement.objects.filter(pk=statement_id).first()
-    if existing:
-        return existing, False
+    if statement_id:
+        try:
+            statement_id = uuid.UUID(str(statement_id))
+        except ValueError as error:
+            raise InvalidStatement("statement id must be a UUID.") from error
+        existing = Statement.objects.filter(pk=statement_id).first()
+        if existing:
+            return existing, False
+    else:
+        statement_id = uuid.uuid4()  # new: nothing to look up
     try:
         with transaction.atomic():
             statement = Statement.objects.create(

@@ -23,7 +23,7 @@ urlpatterns = [
     path("coordination/paths/", coordination.paths, name="paths"),
     path("coordination/paths/<int:pk>/", coordination.path_people, name="path_people"),
     path(
-        "coordination/paths/<int:pk>/confirm/<int:assignment_pk>/<int:step_pk>/",
+        "coordination/paths/<int:pk>/confirm/",
         coordination.confirm_task,
         name="confirm_task",
     ),

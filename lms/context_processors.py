@@ -1,3 +1,4 @@
+from lms.models import OrganisationSettings
 from lms.plugins.activation import site_hooks
 
 
@@ -12,8 +13,11 @@ def organisation(request):
             items.extend(hook(request) or [])
         return items
 
+    organisation = request.organisation
     return {
-        "organisation": request.organisation,
+        "organisation": organisation,
+        "organisation_settings": organisation
+        and OrganisationSettings.for_organisation(organisation),
         "membership": request.membership,
         "plugin_menu_items": menu_items,
     }

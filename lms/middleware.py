@@ -45,7 +45,9 @@ class OrganisationMiddleware:
         request.organisation = Site.find_for_request(request)
         request.membership = _membership(request)
         organisation_settings = (
-            OrganisationSettings.for_request(request) if request.organisation else None
+            OrganisationSettings.for_organisation(request.organisation)
+            if request.organisation
+            else None
         )
         theme = organisation_settings.theme if organisation_settings else "default"
         if theme not in available_themes():

@@ -59,7 +59,8 @@ def test_the_path_view_highlights_late_steps_and_confirms_tasks(
     assignment = late.path_assignments.get()
     task = path.steps.get(kind="checklist")
     client_a.post(
-        reverse("courses:confirm_task", args=[path.pk, assignment.pk, task.pk])
+        reverse("courses:confirm_task", args=[path.pk]),
+        {"confirm": f"{assignment.pk}:{task.pk}"},
     )
     completion = StepCompletion.objects.get(assignment=assignment)
     assert completion.confirmed_by == coordinator_a
@@ -93,7 +94,8 @@ def test_a_coordinator_of_another_organisation_cannot_see_or_confirm(
     assignment = someone.path_assignments.get()
     task = path.steps.get(kind="checklist")
     client.post(
-        reverse("courses:confirm_task", args=[path.pk, assignment.pk, task.pk]),
+        reverse("courses:confirm_task", args=[path.pk]),
+        {"confirm": f"{assignment.pk}:{task.pk}"},
         HTTP_HOST="b.test",
     )
     assert not StepCompletion.objects.exists()

@@ -122,12 +122,12 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def get_lessons(self):
-        return LessonPage.objects.live().child_of(self).specific()
+        return LessonPage.objects.live().child_of(self)
 
     def get_context(self, request, *args, **kwargs):
         """For Wagtail previews; learners see the course through courses.views."""
         context = super().get_context(request, *args, **kwargs)
-        lessons = LessonPage.objects.child_of(self).specific()
+        lessons = LessonPage.objects.child_of(self)
         context["lessons"] = [(lesson, False) for lesson in lessons]
         return context
 
@@ -202,6 +202,11 @@ class LessonPage(Page):
     def learn_url(self):
         return reverse("courses:lesson", args=[self.pk])
 
+    @property
+    def parent_path(self):
+        """The tree path of its course, without a query."""
+        return self.path[: -self.steplen]
+
     def get_context(self, request, *args, **kwargs):
         """For Wagtail previews: every block, as a learner would see it."""
         context = super().get_context(request, *args, **kwargs)
@@ -224,7 +229,7 @@ class LessonPage(Page):
 def available_courses(organisation):
     """Live courses offered to an organisation: its own and its federation's shared."""
     visible = Q(path__startswith=organisation.root_page.path)
-    federation = OrganisationSettings.for_site(organisation).federation
+    federation = OrganisationSettings.for_organisation(organisation).federation
     if federation:
         for shared in CourseIndexPage.objects.live().filter(
             shared_with_members=True, path__startswith=federation.root_page.path

@@ -24,12 +24,12 @@ from lms.views.access import member_required
 
 
 def _course(request, pk):
-    return get_object_or_404(available_courses(request.organisation).specific(), pk=pk)
+    return get_object_or_404(available_courses(request.organisation), pk=pk)
 
 
 @member_required
 def catalogue(request):
-    courses = available_courses(request.organisation).specific().order_by("title")
+    courses = available_courses(request.organisation).order_by("title")
     enrolments = {
         enrolment.course_id: enrolment
         for enrolment in Enrolment.objects.filter(user=request.user)
@@ -84,8 +84,10 @@ def course(request, pk):
 
 
 def _lesson_for_learner(request, pk):
-    lesson = get_object_or_404(LessonPage.objects.live().specific(), pk=pk)
-    course = _course(request, lesson.get_parent().pk)
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
+    course = get_object_or_404(
+        available_courses(request.organisation), path=lesson.parent_path
+    )
     enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
     return lesson, course, enrolment
 

@@ -62,6 +62,14 @@ class OrganisationSettings(BaseSiteSetting):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    @classmethod
+    def for_organisation(cls, site):
+        """The settings of ``site``, read once and kept on that Site instance
+        (the request's organisation is one instance for the whole request)."""
+        if not hasattr(site, "_lms_settings"):
+            site._lms_settings = cls.for_site(site)
+        return site._lms_settings
+
 
 class Team(models.Model):
     """A team inside an organisation (front desk, distribution, …)."""
