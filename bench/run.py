@@ -26,6 +26,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "bench.test"
 CLIENTS = 8
+COORDINATOR = "coordinator path view (1,000 people)"
+ALONE = "coordinator path view, one client"
 
 
 def setup():
@@ -60,7 +62,7 @@ def pages(site):
         "dashboard": (learner, "/dashboard/"),
         "course page": (learner, f"/learn/course/{enrolment.course_id}/"),
         "lesson page": (learner, f"/learn/lesson/{lesson.pk}/"),
-        "coordinator path view (1,000 people)": (
+        COORDINATOR: (
             coordinator,
             f"/coordination/paths/{path.pk}/",
         ),
@@ -116,8 +118,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def hammer(port, url, cookie, seconds):
-    """8 keep-alive clients for ``seconds``; returns (requests/s, latencies in ms)."""
+def hammer(port, url, cookie, seconds, clients=CLIENTS):
+    """Keep-alive clients for ``seconds``; returns (requests/s, latencies in ms)."""
     latencies, lock, deadline = [], threading.Lock(), time.monotonic() + seconds
     errors = []
 
@@ -136,7 +138,7 @@ def hammer(port, url, cookie, seconds):
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -174,9 +176,14 @@ def under_load(targets, rounds, seconds):
                 time.sleep(0.2)
         cookies = {name: session_cookie(user) for name, (user, _url) in targets.items()}
         results = {name: {"rps": [], "p50": [], "p95": []} for name in targets}
+        results[ALONE] = {"rps": [], "p50": [], "p95": []}
         for _round in range(rounds):
-            for name, (_user, url) in targets.items():
-                rps, latencies = hammer(port, url, cookies[name], seconds)
+            runs = [(name, url, CLIENTS) for name, (_user, url) in targets.items()]
+            # A coordinator reads the report alone: also measured with one client.
+            runs.append((ALONE, targets[COORDINATOR][1], 1))
+            for name, url, clients in runs:
+                cookie = cookies[COORDINATOR if name == ALONE else name]
+                rps, latencies = hammer(port, url, cookie, seconds, clients)
                 latencies.sort()
                 results[name]["rps"].append(rps)
                 results[name]["p50"].append(latencies[len(latencies) // 2])
@@ -204,12 +211,13 @@ def main():
     rows = []
     print("| page | queries | CPU ms (x bare) | req/s (x bare) | p50 ms | p95 ms |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name in targets:
+    for name in [*targets, ALONE]:
+        measured = COORDINATOR if name == ALONE else name
         row = {
             "page": name,
-            **cpu[name],
+            **cpu[measured],
             **load[name],
-            "cpu_ratio": cpu[name]["cpu_ms"] / cpu[bare]["cpu_ms"],
+            "cpu_ratio": cpu[measured]["cpu_ms"] / cpu[bare]["cpu_ms"],
             "rps_ratio": load[name]["rps"] / load[bare]["rps"],
         }
         rows.append(row)
