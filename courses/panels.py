@@ -78,3 +78,38 @@ class BadgesPanel(Component):
             .order_by("-issued_on")[:3]
         )
         return {"awards": awards}
+
+
+class PersonPathsPanel(Component):
+    """On a person's page for coordinators: their paths, and assigning one by hand."""
+
+    template_name = "courses/panels/person_paths.html"
+    order = 10
+
+    def __init__(self, request, membership):
+        self.request, self.membership = request, membership
+
+    def get_context_data(self, parent_context=None):
+        from courses.models import OnboardingPath
+
+        assignments = (
+            PathAssignment.objects.filter(
+                user_id=self.membership.user_id,
+                path__organisation=self.request.organisation,
+            )
+            .select_related("path")
+            .prefetch_related("path__steps", "completions")
+        )
+        rows = []
+        for assignment in assignments:
+            states = path_state(assignment, assignment.completions.all())
+            rows.append((assignment, percent(states), sum(s.overdue for s in states)))
+        assigned = {assignment.path_id for assignment in assignments}
+        return {
+            "membership": self.membership,
+            "rows": rows,
+            "available": OnboardingPath.objects.for_organisation(
+                self.request.organisation
+            ).exclude(pk__in=assigned),
+            "request": self.request,
+        }

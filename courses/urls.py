@@ -21,6 +21,11 @@ urlpatterns = [
     path("badges/manage/<uuid:uuid>/revoke/", awards.revoke_award, name="revoke_award"),
     path("xapi/statements", xapi.statements, name="xapi_statements"),
     path("coordination/paths/", coordination.paths, name="paths"),
+    path(
+        "coordination/people/<int:membership_pk>/assign/",
+        coordination.assign,
+        name="assign_path",
+    ),
     path("coordination/paths/<int:pk>/", coordination.path_people, name="path_people"),
     path(
         "coordination/paths/<int:pk>/confirm/",

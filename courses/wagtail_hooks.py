@@ -7,13 +7,18 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import BadgeClass, OnboardingPath
-from courses.panels import BadgesPanel, CoursesPanel, NextStepPanel
+from courses.panels import BadgesPanel, CoursesPanel, NextStepPanel, PersonPathsPanel
 from lms.plugins.menu import MenuLink
 
 
 @hooks.register("lms_register_dashboard_panels")
 def add_learning_panels(request, panels):
     panels.extend([NextStepPanel(request), CoursesPanel(request), BadgesPanel(request)])
+
+
+@hooks.register("lms_register_person_panels")
+def add_person_paths(request, membership, panels):
+    panels.append(PersonPathsPanel(request, membership))
 
 
 @hooks.register("lms_construct_demo")

@@ -149,3 +149,20 @@ def test_course_and_lesson_pages_cost_the_same_queries_for_2_or_20_lessons(
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_a_coordinator_assigns_a_path_by_hand_from_the_persons_page(
+    client_a, org_a, org_b, coordinator_a, path
+):
+    someone = member(org_a).memberships.get()
+    client_a.force_login(coordinator_a)
+    page = client_a.get(reverse("lms:person", args=[someone.pk])).content.decode()
+    assert "Bienvenue à l&#x27;accueil" in page
+    client_a.post(reverse("courses:assign_path", args=[someone.pk]), {"path": path.pk})
+    assert someone.user.path_assignments.get().path == path
+    other_path = OnboardingPath.objects.create(organisation=org_b, title="B")
+    response = client_a.post(
+        reverse("courses:assign_path", args=[someone.pk]), {"path": other_path.pk}
+    )
+    assert response.status_code == 404
+    assert someone.user.path_assignments.count() == 1

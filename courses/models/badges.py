@@ -10,6 +10,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Site
 
 
+def new_salt():
+    """The salt hashed with the recipient's e-mail: 16 random bytes, 32 hex digits."""
+    return secrets.token_hex(16)
+
+
 class BadgeClassQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         return self.filter(organisation=organisation)
@@ -84,7 +89,7 @@ class BadgeAward(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
     )
     rule = models.CharField(max_length=100)
-    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
     issued_on = models.DateTimeField()
     expires = models.DateTimeField(null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.completion import complete_step
-from courses.learning import next_step, percent, step_states
+from courses.learning import assign_path, next_step, percent, step_states
 from courses.models import OnboardingPath, PathAssignment, PathStep, StepCompletion
 from lms.models import Membership, Role, Team
 from lms.models.people import PEOPLE_MANAGERS
@@ -255,3 +255,18 @@ def _export(path, rows, kind):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_POST
+@manages_people
+def assign(request, membership_pk):
+    """Assign a path by hand (the role's paths are assigned on joining)."""
+    membership = get_object_or_404(
+        Membership.objects.for_organisation(request.organisation).active(),
+        pk=membership_pk,
+    )
+    path_pk = request.POST.get("path", "")
+    path = get_object_or_404(_paths(request), pk=path_pk if path_pk.isdigit() else 0)
+    assign_path(membership.user, path, membership.start_date)
+    messages.success(request, _("Onboarding path assigned."))
+    return redirect("lms:person", pk=membership.pk)

@@ -71,11 +71,18 @@ def course(request, pk):
                 ),
                 None,
             )
+    prerequisites = list(course.prerequisites.live())
+    finished = set(
+        Enrolment.objects.filter(
+            user=request.user, course__in=prerequisites, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
     return render(
         request,
         "courses/course_page.html",
         {
             "page": course,
+            "prerequisites": [(p, p.pk in finished) for p in prerequisites],
             "enrolment": enrolment,
             "lessons": [(lesson, lesson.pk in completed) for lesson in lessons],
             "resume": resume,
