@@ -9,15 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Site
 
+from lms.models.scoping import OrganisationQuerySet
+
 
 def new_salt():
     """The salt hashed with the recipient's e-mail: 16 random bytes, 32 hex digits."""
     return secrets.token_hex(16)
-
-
-class BadgeClassQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
 
 
 class BadgeClass(models.Model):
@@ -57,7 +54,7 @@ class BadgeClass(models.Model):
         help_text=_("For certifications that expire, such as first aid."),
     )
 
-    objects = BadgeClassQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()
 
     panels = [
         FieldPanel("organisation"),

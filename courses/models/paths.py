@@ -12,11 +12,7 @@ from wagtail.models import Orderable, Site
 
 from courses.steps import step_kind_choices
 from lms.models import Role
-
-
-class OnboardingPathQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
+from lms.models.scoping import OrganisationQuerySet
 
 
 class OnboardingPath(ClusterableModel):
@@ -35,7 +31,7 @@ class OnboardingPath(ClusterableModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = OnboardingPathQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()
 
     panels = [
         FieldPanel("organisation"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
 from .organisations import Team, organisation_collection
+from .scoping import OrganisationQuerySet
 
 
 class Role(models.TextChoices):
@@ -56,10 +57,7 @@ class Placement(models.Model):
         abstract = True
 
 
-class MembershipQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
-
+class MembershipQuerySet(OrganisationQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -206,10 +204,7 @@ class RoleGroup(models.Model):
             groups.add(cls.for_role(membership.organisation, membership.role).group)
 
 
-class InvitationQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        return self.filter(organisation=organisation)
-
+class InvitationQuerySet(OrganisationQuerySet):
     def pending(self):
         return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
 
