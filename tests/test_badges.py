@@ -128,3 +128,32 @@ def test_volunteers_cannot_award_badges_nor_pick_people_of_another_organisation(
         HTTP_HOST="a.test",
     )
     assert "person" in response.context["form"].errors
+
+
+def test_a_badge_created_in_the_admin_belongs_to_that_organisation(
+    client, org_a, org_b
+):
+    from lms.models import Role
+
+    image = png()
+    trainer = member(org_a, Role.TRAINER)
+    member(org_b, Role.TRAINER, user=trainer)
+    client.force_login(trainer)
+    response = client.post(
+        "/admin/snippets/courses/badgeclass/add/",
+        {
+            "name": "Accueil du parc",
+            "description": "d",
+            "criteria": "c",
+            "image": image.pk,
+        },
+        HTTP_HOST="b.test",
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert BadgeClass.objects.get().organisation == org_b
+    listing_b = client.get("/admin/snippets/courses/badgeclass/", HTTP_HOST="b.test")
+    assert (
+        "Accueil du parc" in listing_b.content.decode()
+    )  # also shows the flash message
+    listing_a = client.get("/admin/snippets/courses/badgeclass/", HTTP_HOST="a.test")
+    assert "Accueil du parc" not in listing_a.content.decode()

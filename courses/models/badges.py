@@ -57,7 +57,6 @@ class BadgeClass(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     panels = [
-        FieldPanel("organisation"),
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("criteria"),

@@ -34,7 +34,6 @@ class OnboardingPath(ClusterableModel):
     objects = OrganisationQuerySet.as_manager()
 
     panels = [
-        FieldPanel("organisation"),
         FieldPanel("title"),
         FieldPanel("role"),
         FieldPanel("description"),
