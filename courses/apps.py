@@ -16,6 +16,11 @@ class CoursesConfig(AppConfig):
 
         person_joined.connect(assign_paths_on_join, dispatch_uid="courses.assign_paths")
 
+        from lms.models.people import AUTHORS, PEOPLE_MANAGERS, grant_to_roles
+
+        grant_to_roles(PEOPLE_MANAGERS, "courses", "onboardingpath")
+        grant_to_roles(PEOPLE_MANAGERS | AUTHORS, "courses", "badgeclass")
+
         # Blocks contributed by plugins join the lesson StreamField once every
         # app is loaded; they are shown only where their plugin is enabled.
         stream = LessonPage._meta.get_field("body").stream_block

@@ -57,6 +57,21 @@ class Placement(models.Model):
         abstract = True
 
 
+# Model permissions each role holds in its organisation ("app_label.codename"). The
+# learning core and plugins add theirs from AppConfig.ready() with grant_to_roles().
+ROLE_PERMISSIONS: dict[str, set[str]] = {}
+
+
+def grant_to_roles(
+    roles, app_label, model, actions=("add", "change", "delete", "view")
+):
+    """Give ``roles`` the admin rights on ``model`` within their organisation."""
+    for role in roles:
+        ROLE_PERMISSIONS.setdefault(role, set()).update(
+            f"{app_label}.{action}_{model}" for action in actions
+        )
+
+
 class MembershipQuerySet(OrganisationQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -137,6 +152,8 @@ class RoleGroup(models.Model):
     def for_role(cls, organisation, role):
         existing = cls.objects.filter(organisation=organisation, role=role).first()
         if existing:
+            # Rights added since (a plugin installed later) reach existing groups too.
+            cls._grant(existing.group, organisation, role)
             return existing
         label = organisation.site_name or organisation.hostname
         name = f"{label} ({organisation.pk}): {role}"
@@ -152,22 +169,13 @@ class RoleGroup(models.Model):
                     content_type__app_label="wagtailadmin", codename="access_admin"
                 )
             )
-        # The learning core's admin screens: paths for people managers, badges
-        # for them and for trainers.
-        managed = {
-            "onboardingpath": role in PEOPLE_MANAGERS,
-            "badgeclass": role in PEOPLE_MANAGERS | AUTHORS,
-        }
-        for model, allowed in managed.items():
-            if allowed:
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label="courses",
-                        codename__in=[
-                            f"{a}_{model}" for a in ("add", "change", "delete", "view")
-                        ],
-                    )
+        for permission in ROLE_PERMISSIONS.get(role, ()):
+            app_label, _dot, codename = permission.partition(".")
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
                 )
+            )
         if role in AUTHORS:
             for action in ("add_page", "change_page", "publish_page"):
                 GroupPagePermission.objects.get_or_create(

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from lms.plugins import PluginConfig
+
+
+class H5PConfig(PluginConfig):
+    name = "relais_h5p"
+    label = "h5p"
+    verbose_name = _("H5P activities")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    class PluginMeta:
+        name = "H5P"
+        version = "0.1.0"
+        description = "Interactive H5P content from h5p.org, Lumi or Moodle in lessons."
+        author = "Relais"
+        category = "activities"
+        min_core_version = "0.1"
+        url_prefix = "h5p"
+
+    def ready(self):
+        from lms.models.people import AUTHORS, grant_to_roles
+
+        # Uploading H5P (JavaScript written by others) is for trainers and admins.
+        grant_to_roles(AUTHORS, "h5p", "h5pcontent")

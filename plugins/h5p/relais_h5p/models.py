@@ -1,0 +1,125 @@
+"""H5P content of an organisation, the shared library store, learners' saved state."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Site
+from wagtail.search import index
+
+from lms.models.scoping import OrganisationQuerySet
+
+
+def validate_upload_size(upload):
+    from relais_h5p.packages import max_upload_bytes
+
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            _("This file is larger than the %(limit)s MB allowed."),
+            params={"limit": max_upload_bytes() // (1024 * 1024)},
+        )
+
+
+class H5PLibrary(models.Model):
+    """One library version in the shared store (``H5P.MultiChoice-1.16/``), written once
+    and used by every package that needs it."""
+
+    machine_name = models.CharField(max_length=127)
+    major_version = models.PositiveIntegerField()
+    minor_version = models.PositiveIntegerField()
+    patch_version = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=255, blank=True)
+    metadata = models.JSONField(default=dict)
+    stored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version"],
+                name="h5p_library_once",
+            )
+        ]
+
+    def __str__(self):
+        return self.folder
+
+    @property
+    def folder(self):
+        return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+
+
+class H5PContent(index.Indexed, models.Model):
+    """An uploaded package: its content, extracted in the background."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=255)
+    package = models.FileField(
+        _("H5P file"),
+        upload_to="h5p/uploads/",
+        validators=[FileExtensionValidator(["h5p"]), validate_upload_size],
+        help_text=_("An .h5p file exported from h5p.org, Lumi or Moodle."),
+    )
+    main_library = models.CharField(_("content type"), max_length=127, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    libraries = models.ManyToManyField(H5PLibrary, blank=True, related_name="contents")
+    metadata = models.JSONField(default=dict, editable=False)  # h5p.json
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROCESSING
+    )
+    error = models.TextField(_("why it failed"), blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    panels = [FieldPanel("title"), FieldPanel("package")]
+    search_fields = [index.SearchField("title"), index.FilterField("organisation")]
+
+    class Meta:
+        verbose_name = _("H5P content")
+        verbose_name_plural = _("H5P contents")
+
+    def __str__(self):
+        return self.title
+
+
+class H5PUserData(models.Model):
+    """What the player saves to resume (``contentUserData``), per learner, activity."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    activity = models.CharField(max_length=300)  # the activity URN of the lesson block
+    data_type = models.CharField(max_length=127)
+    sub_content_id = models.CharField(max_length=127, default="0")
+    data = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "activity", "data_type", "sub_content_id"],
+                name="h5p_user_data_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.activity} {self.data_type}"

@@ -1,0 +1,39 @@
+from django.db import transaction
+from django_tasks import task
+
+
+@task()
+def process_package(content_id: int) -> str:
+    """Check and extract an uploaded package; idempotent (only processing ones)."""
+    from relais_h5p import packages
+    from relais_h5p.models import H5PContent, H5PLibrary
+
+    content = H5PContent.objects.filter(
+        pk=content_id, status=H5PContent.Status.PROCESSING
+    ).first()
+    if content is None:
+        return "skipped"
+    known = {
+        library.folder
+        for library in H5PLibrary.objects.all().only(
+            "machine_name", "major_version", "minor_version"
+        )
+    }
+    try:
+        with content.package.open("rb") as upload:
+            inspection = packages.inspect(upload, known)
+            libraries = packages.extract(upload, inspection, content)
+    except (packages.PackageRejected, OSError) as error:
+        packages.remove(content)
+        content.status, content.error = H5PContent.Status.FAILED, str(error)
+        content.package = ""
+        content.save(update_fields=["status", "error", "package"])
+        return "failed"
+    with transaction.atomic():
+        content.metadata = inspection.metadata
+        content.main_library = inspection.main_library
+        content.warnings = inspection.warnings
+        content.status = H5PContent.Status.READY
+        content.save(update_fields=["metadata", "main_library", "warnings", "status"])
+        content.libraries.set(libraries)
+    return "ready"

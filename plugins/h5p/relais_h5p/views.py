@@ -1,0 +1,192 @@
+"""The sandboxed player, its files, and the narrow endpoints it talks to."""
+
+import json
+import mimetypes
+import posixpath
+
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from courses.statements import KNOWN_VERB_IRIS, InvalidStatement, record_statement
+from relais_h5p import packages
+from relais_h5p.models import H5PContent, H5PUserData
+from relais_h5p.player import Grant
+
+# The player's own document: scripts of the package may run, but only against our
+# static player, the package files and the two endpoints below.
+PLAYER_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; "
+    "media-src 'self' blob: https:; font-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self' https://www.youtube.com https://www.youtube-nocookie.com "
+    "https://player.vimeo.com; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+MAX_BATCH = 50
+
+
+def _grant(request, token):
+    grant = Grant.from_token(token)
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def _cors(response):
+    # The sandboxed player has an opaque origin ("null"); it sends no cookies.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@xframe_options_sameorigin
+def play(request, token):
+    grant = _grant(request, token)
+    content = H5PContent.objects.filter(
+        uuid=grant.content_uuid, status=H5PContent.Status.READY
+    ).first()
+    if content is None:
+        raise Http404
+    player = static("h5p-standalone/")
+    base = reverse("h5p:play", args=[token])
+    files_url = reverse("h5p:files", args=["x"])[:-1]
+    response = render(
+        request,
+        "relais_h5p/player.html",
+        {
+            "options": {
+                "h5pJsonPath": f"{files_url}content/{content.uuid}",
+                "librariesPath": f"{files_url}libraries",
+                "frameJs": player + "frame.bundle.js",
+                "frameCss": player + "styles/h5p.css",
+                "saveFreq": 5,
+                "user": {"name": "learner", "mail": "learner@relais.invalid"},
+                "ajax": {"contentUserDataUrl": f"{base}state/:dataType/:subContentId"},
+            },
+            "main_js": player + "main.bundle.js",
+            "xapi_url": f"{base}xapi",
+        },
+    )
+    response["Content-Security-Policy"] = PLAYER_CSP
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def files(request, path):
+    """Package and library files, from storage, with their content type."""
+    name = posixpath.normpath(f"{packages.STORE}/{path}")
+    allowed = (f"{packages.STORE}/content/", f"{packages.STORE}/libraries/")
+    if not name.startswith(allowed) or not default_storage.exists(name):
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox allow-scripts"
+    return _cors(response)
+
+
+@csrf_exempt  # no cookie is involved: the signed token is the credential
+@require_http_methods(["POST", "OPTIONS"])
+def xapi(request, token):
+    """Statements from the player, recorded for that learner about that activity."""
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse())
+    grant = _grant(request, token)
+    try:
+        batch = json.loads(request.body or b"[]")
+    except (ValueError, UnicodeDecodeError):
+        return _cors(JsonResponse({"error": "The body is not JSON."}, status=400))
+    if not isinstance(batch, list) or len(batch) > MAX_BATCH:
+        return _cors(
+            JsonResponse({"error": f"Send a list of at most {MAX_BATCH}."}, status=400)
+        )
+    user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first()
+    lesson = _lesson(grant)
+    if user is None or lesson is None:
+        raise Http404
+    organisation = request.organisation
+    recorded = ignored = 0
+    for item in batch:
+        if not isinstance(item, dict):
+            ignored += 1
+            continue
+        verb = (
+            (item.get("verb") or {}).get("id")
+            if isinstance(item.get("verb"), dict)
+            else None
+        )
+        if item.get("relais") == "viewed":
+            verb = _view_verb(lesson, grant.block_id)
+            if verb is None:
+                continue
+        if verb not in KNOWN_VERB_IRIS:
+            ignored += 1  # H5P sends verbs we do not track; they change nothing
+            continue
+        original = (
+            (item.get("object") or {}).get("id")
+            if isinstance(item.get("object"), dict)
+            else None
+        )
+        try:
+            record_statement(
+                actor=user,
+                organisation=organisation,
+                verb=verb,
+                object_id=grant.activity,
+                result=item.get("result"),
+                context={"extensions": {"https://relais.example/h5p/object": original}},
+                statement_id=item.get("id"),
+            )
+            recorded += 1
+        except InvalidStatement:
+            ignored += 1
+    return _cors(JsonResponse({"recorded": recorded, "ignored": ignored}))
+
+
+def _lesson(grant):
+    from courses.models import LessonPage
+
+    return LessonPage.objects.live().filter(pk=grant.lesson_id).first()
+
+
+def _view_verb(lesson, block_id):
+    """Opening an activity without a pass threshold completes it."""
+    for found_id, value, _required in lesson.activities():
+        if found_id == block_id:
+            return (
+                None
+                if value.get("pass_threshold") is not None
+                else ("http://adlnet.gov/expapi/verbs/completed")
+            )
+    return None
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST", "OPTIONS"])
+def state(request, token, data_type, sub_content_id):
+    """The player's saved state (H5P contentUserData), per learner and activity."""
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse())
+    grant = _grant(request, token)
+    key = {
+        "user_id": grant.user_id,
+        "activity": grant.activity,
+        "data_type": data_type[:127],
+        "sub_content_id": sub_content_id[:127],
+    }
+    if request.method == "GET":
+        saved = H5PUserData.objects.filter(**key).first()
+        return _cors(
+            JsonResponse({"success": True, "data": saved.data if saved else False})
+        )
+    data = request.POST.get("data")
+    if request.POST.get("invalidate") == "1" or data in (None, "0"):
+        H5PUserData.objects.filter(**key).delete()
+    else:
+        H5PUserData.objects.update_or_create(**key, defaults={"data": data})
+    return _cors(JsonResponse({"success": True}))

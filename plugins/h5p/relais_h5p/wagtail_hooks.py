@@ -1,0 +1,85 @@
+from functools import partial
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+
+from relais_h5p.blocks import H5PActivityBlock
+from relais_h5p.models import H5PContent
+from relais_h5p.tasks import process_package
+
+
+class UploadView(CreateView):
+    def save_instance(self):
+        content = self.form.instance
+        content.organisation = self.request.organisation
+        content.uploaded_by = self.request.user
+        content.size = content.package.size
+        instance = super().save_instance()
+        # Extracted in the background: a large package never blocks the request.
+        transaction.on_commit(partial(process_package.enqueue, instance.pk))
+        return instance
+
+
+class RenameView(EditView):
+    """A package is replaced by uploading a new one; only the title changes here."""
+
+    def get_form_class(self):
+        from wagtail.admin.forms import WagtailAdminModelForm
+
+        class RenameForm(WagtailAdminModelForm):
+            class Meta:
+                model = H5PContent
+                fields = ["title"]
+
+        return RenameForm
+
+
+class H5PContentViewSet(SnippetViewSet):
+    model = H5PContent
+    icon = "media"
+    menu_label = _("H5P library")
+    add_to_admin_menu = False  # shown through lms_register_admin_menu_items, per site
+    add_view_class = UploadView
+    edit_view_class = RenameView
+    list_display = [
+        "title",
+        Column("main_library", label=_("Content type")),
+        Column("get_status_display", label=_("Status")),
+        Column("error", label=_("Why it failed")),
+        Column("size", label=_("Size (bytes)")),
+        Column("uploaded_by", label=_("Uploaded by")),
+    ]
+
+    def get_queryset(self, request):
+        return H5PContent.objects.for_organisation(request.organisation).select_related(
+            "uploaded_by"
+        )
+
+
+viewset = H5PContentViewSet()
+register_snippet(viewset)
+
+
+@hooks.register("lms_register_admin_menu_items")
+def add_library_menu_item(request):
+    if not request.user.has_perm("h5p.add_h5pcontent"):
+        return []
+    return [
+        MenuItem(
+            _("H5P library"),
+            reverse(viewset.get_url_name("list")),
+            icon_name="media",
+            order=230,
+        )
+    ]
+
+
+@hooks.register("lms_register_lesson_blocks")
+def add_h5p_block():
+    return [("h5p", H5PActivityBlock())]

@@ -1,0 +1,285 @@
+"""The H5P plugin: uploads checked and extracted, libraries stored once, a sandboxed
+player whose statements complete lessons, and saved state for resuming."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
+from relais_h5p.player import Grant
+from relais_h5p.tasks import process_package
+
+from courses.learning import enrol
+from courses.models import ActivityCompletion, LessonProgress, Statement
+from lms.models import Role
+from tests import h5p_packages
+from tests.factories import make_course, member
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "h5p"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return Path(settings.MEDIA_ROOT)
+
+
+def stored_files(media):
+    return sorted(
+        str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()
+    )
+
+
+def upload(org, data, title="Activité", name="activity.h5p"):
+    content = H5PContent.objects.create(
+        organisation=org, title=title, package=ContentFile(data, name=name)
+    )
+    process_package.call(content.pk)
+    content.refresh_from_db()
+    return content
+
+
+def test_a_trainer_uploads_a_package_that_is_extracted_in_the_background(
+    client_a, org_a, enable_plugin, django_capture_on_commit_callbacks, media
+):
+    enable_plugin(org_a, "h5p")
+    client_a.force_login(member(org_a, Role.TRAINER))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            "/admin/snippets/h5p/h5pcontent/add/",
+            {
+                "title": "Accueil",
+                "package": SimpleUploadedFile("accueil.h5p", h5p_packages.package()),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:300]
+    content = H5PContent.objects.get()
+    assert content.status == H5PContent.Status.READY
+    assert content.main_library == "H5P.RelaisTest"
+    assert content.organisation == org_a
+    assert "h5p/libraries/H5P.RelaisTest-1.0/library.json" in stored_files(media)
+    assert f"h5p/content/{content.uuid}/content/content.json" in stored_files(media)
+
+
+def test_only_trainers_and_admins_upload(client_a, org_a, enable_plugin):
+    enable_plugin(org_a, "h5p")
+    client_a.force_login(member(org_a, Role.COORDINATOR))
+    client_a.post(
+        "/admin/snippets/h5p/h5pcontent/add/",
+        {"title": "x", "package": SimpleUploadedFile("x.h5p", h5p_packages.package())},
+    )
+    assert not H5PContent.objects.exists()
+
+
+def test_a_file_that_is_not_h5p_is_refused_at_once(client_a, org_a, enable_plugin):
+    enable_plugin(org_a, "h5p")
+    client_a.force_login(member(org_a, Role.TRAINER))
+    response = client_a.post(
+        "/admin/snippets/h5p/h5pcontent/add/",
+        {"title": "x", "package": SimpleUploadedFile("x.zip", h5p_packages.package())},
+    )
+    assert response.status_code == 200
+    assert not H5PContent.objects.exists()
+
+
+def test_a_library_is_stored_once_for_every_package_using_it(org_a, media):
+    first = upload(org_a, h5p_packages.package())
+    library = media / "h5p/libraries/H5P.RelaisTest-1.0/relais-test.js"
+    library.write_text("// the stored copy")
+    second = upload(org_a, h5p_packages.package())
+    assert (first.status, second.status) == ("ready", "ready")
+    assert H5PLibrary.objects.count() == 1
+    assert library.read_text() == "// the stored copy"  # not written again
+    assert list(second.libraries.all()) == list(first.libraries.all())
+
+
+def test_a_content_only_package_uses_the_stored_libraries(org_a):
+    refused = upload(org_a, h5p_packages.package(with_library=False))
+    assert refused.status == "failed"
+    assert "H5P.RelaisTest-1.0" in refused.error
+    upload(org_a, h5p_packages.package())
+    accepted = upload(org_a, h5p_packages.package(with_library=False))
+    assert accepted.status == "ready"
+    assert [lib.folder for lib in accepted.libraries.all()] == ["H5P.RelaisTest-1.0"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    h5p_packages.malicious(),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_each_malicious_package_is_refused_with_its_reason_and_leaves_nothing(
+    org_a, media, name, data, reason
+):
+    content = upload(org_a, data)
+    assert content.status == H5PContent.Status.FAILED, name
+    assert reason.lower() in content.error.lower(), content.error
+    assert stored_files(media) == []
+    assert not H5PLibrary.objects.exists()
+
+
+def test_editor_libraries_among_runtime_dependencies_are_a_warning(org_a):
+    dependencies = [
+        {"machineName": "H5P.RelaisTest", "majorVersion": 1, "minorVersion": 0},
+        {"machineName": "H5PEditor.Text", "majorVersion": 1, "minorVersion": 0},
+    ]
+    files = h5p_packages.members(preloadedDependencies=dependencies)
+    files["H5PEditor.Text-1.0/library.json"] = json.dumps(
+        {
+            "title": "t",
+            "machineName": "H5PEditor.Text",
+            "majorVersion": 1,
+            "minorVersion": 0,
+        }
+    )
+    content = upload(org_a, h5p_packages.build(files))
+    assert content.status == "ready"
+    assert "H5PEditor.Text-1.0" in content.warnings[0]
+
+
+def test_a_stray_top_level_file_and_a_bom_are_tolerated(org_a):
+    files = h5p_packages.members()
+    files["h5p.json"] = "\ufeff" + files["h5p.json"]
+    files["H5P_CONTENT_HERE.txt"] = "hello"
+    assert upload(org_a, h5p_packages.build(files)).status == "ready"
+
+
+@pytest.fixture
+def activity(org_a, enable_plugin):
+    """A required H5P activity with a 0.7 threshold, in a course the learner follows."""
+    enable_plugin(org_a, "h5p")
+    content = upload(org_a, h5p_packages.package())
+    course = make_course(org_a, lessons=1)
+    lesson = course.get_lessons().first()
+    lesson.body = [
+        ("h5p", {"content": content, "required": True, "pass_threshold": 0.7})
+    ]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    learner = member(org_a)
+    enrol(learner, course, org_a)
+    block_id = lesson.body[0].id
+    return learner, lesson, Grant(learner.pk, lesson.pk, block_id, str(content.uuid))
+
+
+def post_statements(client, grant, statements):
+    return client.post(
+        f"/h5p/play/{grant.token()}/xapi",
+        json.dumps(statements),
+        content_type="text/plain",
+        HTTP_HOST="a.test",
+    )
+
+
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+def test_the_lesson_shows_a_sandboxed_player_for_the_learner(client_a, activity):
+    learner, lesson, _grant = activity
+    client_a.force_login(learner)
+    page = client_a.get(lesson.learn_url()).content.decode()
+    assert 'sandbox="allow-scripts allow-popups"' in page
+    assert "allow-same-origin" not in page
+    token = page.split("/h5p/play/")[1].split("/")[0]
+    player = client_a.get(f"/h5p/play/{token}/")
+    assert player.status_code == 200
+    assert "h5p-standalone/main.bundle.js" in player.content.decode()
+    assert "default-src 'self'" in player["Content-Security-Policy"]
+
+
+def test_player_statements_are_recorded_for_the_learner_and_complete_the_lesson(
+    client, activity
+):
+    learner, lesson, grant = activity
+    low = {
+        "id": "6f1c2a4e-0000-4000-8000-000000000001",
+        "verb": {"id": ANSWERED},
+        "object": {"id": "http://h5p.example/123"},
+        "result": {"score": {"scaled": 0.5}},
+    }
+    response = post_statements(
+        client, grant, [low, {"verb": {"id": "http://h5p/unknown"}}]
+    )
+    assert response.json() == {"recorded": 1, "ignored": 1}
+    assert not ActivityCompletion.objects.exists()
+    good = {
+        **low,
+        "id": "6f1c2a4e-0000-4000-8000-000000000002",
+        "result": {"score": {"scaled": 0.9}},
+    }
+    post_statements(client, grant, [good, good])  # a retried batch: recorded once
+    statement = Statement.objects.get(pk=good["id"])
+    assert statement.actor == learner
+    assert statement.object_id == grant.activity
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at
+    assert Statement.objects.filter(verb=ANSWERED).count() == 2
+
+
+def test_a_forged_token_or_a_disabled_site_gets_nothing(client, activity, org_a):
+    _learner, _lesson, grant = activity
+    forged = grant.token()[:-2] + "xx"
+    response = client.post(
+        f"/h5p/play/{forged}/xapi", "[]", content_type="text/plain", HTTP_HOST="a.test"
+    )
+    assert response.status_code == 404
+    from lms.models import PluginActivation
+
+    PluginActivation.objects.filter(organisation=org_a).delete()
+    assert post_statements(client, grant, []).status_code == 404
+
+
+def test_the_players_state_is_saved_and_restored_per_learner_and_activity(
+    client, activity
+):
+    learner, _lesson, grant = activity
+    url = f"/h5p/play/{grant.token()}/state/state/0"
+    assert client.get(url, HTTP_HOST="a.test").json() == {
+        "success": True,
+        "data": False,
+    }
+    client.post(url, {"data": '{"answers":[1]}', "preload": "1"}, HTTP_HOST="a.test")
+    assert client.get(url, HTTP_HOST="a.test").json()["data"] == '{"answers":[1]}'
+    assert H5PUserData.objects.get().user == learner
+    client.post(url, {"data": "0", "invalidate": "1"}, HTTP_HOST="a.test")
+    assert not H5PUserData.objects.exists()
+
+
+def test_package_files_are_served_with_their_type_and_cors(client, activity):
+    content = H5PContent.objects.get()
+    response = client.get(
+        f"/h5p/files/content/{content.uuid}/h5p.json", HTTP_HOST="a.test"
+    )
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert (
+        client.get("/h5p/files/../../settings.py", HTTP_HOST="a.test").status_code
+        == 404
+    )
+
+
+EXPECTED = {
+    "truefalse-hello-world.h5p": "ready",
+    "multiple-choice.h5p": "ready",
+    "fill-in-the-blanks.h5p": "ready",
+    "accordion.h5p": "ready",
+    "column-zum-2260.h5p": "ready",
+    "interactive-video.h5p": "ready",
+    "interactive-book-generated-broken.h5p": "ready",  # with a warning
+    "course-presentation-content-only.h5p": "failed",
+}
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared real packages are not here")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_real_packages_from_the_wild_are_handled_as_their_readme_says(org_a, name):
+    content = upload(org_a, (SHARED / name).read_bytes(), name=name)
+    assert content.status == EXPECTED[name], content.error
+    if name.startswith("interactive-book"):
+        assert any("H5PEditor" in warning for warning in content.warnings)
+    if name.startswith("course-presentation"):
+        assert "twice" in content.error
+    if content.status == "ready":
+        assert default_storage.exists(f"h5p/content/{content.uuid}/h5p.json")
