@@ -8,13 +8,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
-from relais_h5p.player import Grant
-from relais_h5p.tasks import process_package
 
 from courses.learning import enrol
 from courses.models import ActivityCompletion, LessonProgress, Statement
 from lms.models import Role
+from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
+from relais_h5p.player import Grant
+from relais_h5p.tasks import process_package
 from tests import h5p_packages
 from tests.factories import make_course, member
 

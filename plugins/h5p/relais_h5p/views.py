@@ -39,8 +39,12 @@ def _grant(request, token):
 
 
 def _cors(response):
-    # The sandboxed player has an opaque origin ("null"); it sends no cookies.
+    # The sandboxed player has an opaque origin ("null") and sends no cookies; H5P's
+    # jQuery adds X-Requested-With, which needs a preflight.
     response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type, X-Requested-With"
+    response["Access-Control-Max-Age"] = "3600"
     return response
 
 
@@ -65,6 +69,9 @@ def play(request, token):
                 "frameJs": player + "frame.bundle.js",
                 "frameCss": player + "styles/h5p.css",
                 "saveFreq": 5,
+                # Our sandboxed iframe already isolates the content: H5P's own
+                # nested iframe cannot be scripted inside an opaque origin.
+                "embedType": "div",
                 "user": {"name": "learner", "mail": "learner@relais.invalid"},
                 "ajax": {"contentUserDataUrl": f"{base}state/:dataType/:subContentId"},
             },
