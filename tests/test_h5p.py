@@ -283,3 +283,27 @@ def test_real_packages_from_the_wild_are_handled_as_their_readme_says(org_a, nam
         assert "twice" in content.error
     if content.status == "ready":
         assert default_storage.exists(f"h5p/content/{content.uuid}/h5p.json")
+
+
+def test_trainers_see_attempts_completion_and_best_scores(client_a, org_a, activity):
+    learner, _lesson, grant = activity
+    for number, scaled in enumerate([0.4, 0.9, 0.6]):
+        post_statements(
+            client_a,
+            grant,
+            [
+                {
+                    "id": f"6f1c2a4e-0000-4000-8000-00000000010{number}",
+                    "verb": {"id": ANSWERED},
+                    "result": {"score": {"scaled": scaled}},
+                }
+            ],
+        )
+    client_a.force_login(member(org_a, Role.TRAINER))
+    response = client_a.get("/h5p/results/")
+    (row,) = response.context["rows"]
+    assert (row.attempts, row.completed, row.enrolled) == (3, 1, 1)
+    assert row.completion_rate == 100
+    assert row.scores == [(learner.get_full_name(), 90)]
+    client_a.force_login(member(org_a))
+    assert client_a.get("/h5p/results/").status_code == 403

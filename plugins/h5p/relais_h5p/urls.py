@@ -11,4 +11,5 @@ urlpatterns = [
         name="state",
     ),
     path("files/<path:path>", views.files, name="files"),
+    path("results/", views.results, name="results"),
 ]

@@ -15,6 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from courses.statements import KNOWN_VERB_IRIS, InvalidStatement, record_statement
+from lms.models import Role
+from lms.views.access import role_required
 from relais_h5p import packages
 from relais_h5p.models import H5PContent, H5PUserData
 from relais_h5p.player import Grant
@@ -197,3 +199,26 @@ def state(request, token, data_type, sub_content_id):
     else:
         H5PUserData.objects.update_or_create(**key, defaults={"data": data})
     return _cors(JsonResponse({"success": True}))
+
+
+@role_required(Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
+def results(request):
+    """Per activity: attempts, completion rate, average best score, best per learner."""
+    from relais_h5p.results import activities
+
+    rows = activities(request.organisation)
+    learners = {
+        user.pk: user
+        for user in get_user_model().objects.filter(
+            pk__in={user_id for row in rows for user_id in row.best}
+        )
+    }
+    for row in rows:
+        row.scores = sorted(
+            (
+                learners[user_id].get_full_name() or learners[user_id].username,
+                round(100 * score),
+            )
+            for user_id, score in row.best.items()
+        )
+    return render(request, "relais_h5p/results.html", {"rows": rows})

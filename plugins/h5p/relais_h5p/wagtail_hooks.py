@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from lms.plugins.menu import MenuLink
 from relais_h5p.blocks import H5PActivityBlock
 from relais_h5p.models import H5PContent
 from relais_h5p.tasks import process_package
@@ -78,6 +79,14 @@ def add_library_menu_item(request):
             order=230,
         )
     ]
+
+
+@hooks.register("lms_register_menu_items")
+def add_results_link(request):
+    membership = getattr(request, "membership", None)
+    if membership and (membership.authors_content or membership.manages_people):
+        return [MenuLink(_("H5P results"), reverse("h5p:results"))]
+    return []
 
 
 @hooks.register("lms_register_lesson_blocks")
