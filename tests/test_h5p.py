@@ -203,7 +203,7 @@ def test_player_statements_are_recorded_for_the_learner_and_complete_the_lesson(
     response = post_statements(
         client, grant, [low, {"verb": {"id": "http://h5p/unknown"}}]
     )
-    assert response.json() == {"recorded": 1, "ignored": 1}
+    assert response.json() == {"recorded": 1, "ignored": 1, "completed": False}
     assert not ActivityCompletion.objects.exists()
     good = {
         **low,

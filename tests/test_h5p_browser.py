@@ -86,3 +86,5 @@ def test_a_learner_answers_a_real_multiple_choice_and_the_lesson_completes(
             user=learner, lesson=lesson, completed_at__isnull=False
         ).exists()
     )
+    # The lesson page learns it from the player and shows the way on.
+    page.get_by_role("button", name="Terminé, finir la formation").wait_for()

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from courses.models import ActivityCompletion
 from courses.statements import KNOWN_VERB_IRIS, InvalidStatement, record_statement
 from lms.models import Role
 from lms.views.access import role_required
@@ -154,7 +155,12 @@ def xapi(request, token):
             recorded += 1
         except InvalidStatement:
             ignored += 1
-    return _cors(JsonResponse({"recorded": recorded, "ignored": ignored}))
+    completed = ActivityCompletion.objects.filter(
+        user=user, lesson=lesson, block_id=grant.block_id
+    ).exists()
+    return _cors(
+        JsonResponse({"recorded": recorded, "ignored": ignored, "completed": completed})
+    )
 
 
 def _lesson(grant):
