@@ -307,3 +307,19 @@ def test_trainers_see_attempts_completion_and_best_scores(client_a, org_a, activ
     assert row.scores == [(learner.get_full_name(), 90)]
     client_a.force_login(member(org_a))
     assert client_a.get("/h5p/results/").status_code == 403
+
+
+def test_the_block_chooser_offers_only_this_organisations_ready_contents(
+    client, org_a, org_b, enable_plugin
+):
+    enable_plugin(org_a, "h5p")
+    ours = upload(org_a, h5p_packages.package(), title="Notre quiz")
+    upload(org_b, h5p_packages.package(), title="Leur quiz")
+    upload(org_a, b"not a zip", title="Quiz refusé")
+    trainer = member(org_a, Role.TRAINER)
+    client.force_login(trainer)
+    page = client.get("/admin/snippets/choose/h5p/h5pcontent/", HTTP_HOST="a.test")
+    text = page.content.decode()
+    assert ours.title in text
+    assert "Leur quiz" not in text
+    assert "Quiz refusé" not in text

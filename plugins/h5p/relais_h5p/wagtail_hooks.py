@@ -7,6 +7,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from lms.plugins.menu import MenuLink
@@ -41,12 +46,35 @@ class RenameView(EditView):
         return RenameForm
 
 
+class OrganisationContents:
+    """The chooser offers only this organisation's ready contents."""
+
+    def get_object_list(self):
+        return H5PContent.objects.for_organisation(self.request.organisation).filter(
+            status=H5PContent.Status.READY
+        )
+
+
+class ChooseContent(OrganisationContents, ChooseView):
+    pass
+
+
+class ChooseContentResults(OrganisationContents, ChooseResultsView):
+    pass
+
+
+class H5PChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ChooseContent
+    choose_results_view_class = ChooseContentResults
+
+
 class H5PContentViewSet(SnippetViewSet):
     model = H5PContent
     icon = "media"
     menu_label = _("H5P library")
     add_to_admin_menu = False  # shown through lms_register_admin_menu_items, per site
     add_view_class = UploadView
+    chooser_viewset_class = H5PChooserViewSet
     edit_view_class = RenameView
     list_display = [
         "title",
