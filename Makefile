@@ -63,3 +63,4 @@ bench: setup
 	@psql "$(BENCH_DATABASE_URL:/relais_bench=/postgres)" -tc "SELECT 1 FROM pg_database WHERE datname='relais_bench'" | grep -q 1 || \
 		psql "$(BENCH_DATABASE_URL:/relais_bench=/postgres)" -c "CREATE DATABASE relais_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.h5p

@@ -124,11 +124,10 @@ def record_statement(
             statement_id = uuid.UUID(str(statement_id))
         except ValueError as error:
             raise InvalidStatement("statement id must be a UUID.") from error
-        existing = Statement.objects.filter(pk=statement_id).first()
-        if existing:
-            return existing, False
     else:
-        statement_id = uuid.uuid4()  # new: nothing to look up
+        statement_id = uuid.uuid4()
+    # A replayed id fails the insert (primary key) and returns the stored statement:
+    # one query for new statements, the common case.
     try:
         with transaction.atomic():
             statement = Statement.objects.create(
@@ -143,8 +142,10 @@ def record_statement(
             )
             completion.apply(statement)
     except IntegrityError:
-        # The same id recorded at the same moment by another request.
-        return Statement.objects.get(pk=statement_id), False
+        existing = Statement.objects.filter(pk=statement_id).first()
+        if existing is None:  # the conflict was elsewhere: not a replay
+            raise
+        return existing, False
     event = StatementRecorded(str(statement.pk), actor.pk, iri, object_id)
     transaction.on_commit(partial(statement_recorded.send, organisation, event))
     return statement, True

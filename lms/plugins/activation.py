@@ -29,20 +29,20 @@ def enabled_labels(site) -> frozenset[str]:
 
     if site is None:
         return frozenset()
-    return frozenset(
-        PluginActivation.objects.filter(organisation=site).values_list(
-            "app_label", flat=True
+    # Read once per Site instance: a request (or a task) holds one instance of its
+    # organisation, and every statement, hook and signal of it asks again.
+    if not hasattr(site, "_lms_enabled_plugins"):
+        site._lms_enabled_plugins = frozenset(
+            PluginActivation.objects.filter(organisation=site).values_list(
+                "app_label", flat=True
+            )
         )
-    )
+    return site._lms_enabled_plugins
 
 
 def enabled_for_request(request) -> frozenset[str]:
     """Enabled plugins of the request's organisation, read once per request."""
-    if not hasattr(request, "_lms_enabled_plugins"):
-        request._lms_enabled_plugins = enabled_labels(
-            getattr(request, "organisation", None)
-        )
-    return request._lms_enabled_plugins
+    return enabled_labels(getattr(request, "organisation", None))
 
 
 def runs_here(obj, enabled: frozenset[str]) -> bool:
