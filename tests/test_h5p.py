@@ -210,12 +210,15 @@ def test_player_statements_are_recorded_for_the_learner_and_complete_the_lesson(
         "id": "6f1c2a4e-0000-4000-8000-000000000002",
         "result": {"score": {"scaled": 0.9}},
     }
-    post_statements(client, grant, [good, good])  # a retried batch: recorded once
+    response = post_statements(client, grant, [good, good])  # a retry: recorded once
+    assert response.json()["completed"] is True  # this batch completed it
+    again = post_statements(client, grant, [{**good, "id": None}])
+    assert again.json()["completed"] is False  # already done: no second announcement
     statement = Statement.objects.get(pk=good["id"])
     assert statement.actor == learner
     assert statement.object_id == grant.activity
     assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at
-    assert Statement.objects.filter(verb=ANSWERED).count() == 2
+    assert Statement.objects.filter(verb=ANSWERED).count() == 3
 
 
 def test_a_forged_token_or_a_disabled_site_gets_nothing(client, activity, org_a):

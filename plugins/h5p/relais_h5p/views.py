@@ -120,6 +120,10 @@ def xapi(request, token):
     if user is None or lesson is None:
         raise Http404
     organisation = request.organisation
+    done = ActivityCompletion.objects.filter(
+        user=user, lesson=lesson, block_id=grant.block_id
+    )
+    was_done = done.exists()
     recorded = ignored = 0
     for item in batch:
         if not isinstance(item, dict):
@@ -155,9 +159,9 @@ def xapi(request, token):
             recorded += 1
         except InvalidStatement:
             ignored += 1
-    completed = ActivityCompletion.objects.filter(
-        user=user, lesson=lesson, block_id=grant.block_id
-    ).exists()
+    # "completed" only when this batch completed the activity: the lesson page
+    # reloads once to show the way on, never again on later visits.
+    completed = not was_done and done.exists()
     return _cors(
         JsonResponse({"recorded": recorded, "ignored": ignored, "completed": completed})
     )
