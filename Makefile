@@ -17,6 +17,7 @@ demo: setup migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
+	@mkdir -p var
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	$(BIN)/pytest
 

@@ -141,3 +141,22 @@ def test_every_accepted_real_package_renders_in_the_sandboxed_player(
     rendered.first.wait_for(timeout=20_000)
     assert rendered.count() > 3, package
     assert errors == []
+
+
+def test_the_players_state_is_restored_on_the_next_visit(
+    lesson_with_multiple_choice,
+    browser,  # noqa: F811
+):
+    from relais_h5p.models import H5PUserData
+
+    base, learner, lesson = lesson_with_multiple_choice
+    page = open_lesson(browser, base, learner, lesson)
+    content = page.frame_locator("iframe.h5p-frame")
+    content.get_by_role("radio", name="Blue").click()  # chosen, not yet checked
+    assert wait_for(lambda: H5PUserData.objects.filter(user=learner).exists(), 20)
+    page.reload()
+    content = page.frame_locator("iframe.h5p-frame")
+    chosen = content.locator("[role=radio][aria-checked=true]")
+    chosen.first.wait_for()
+    assert chosen.count() == 1
+    assert "Blue" in chosen.first.inner_text()

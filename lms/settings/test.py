@@ -22,5 +22,11 @@ if REDIS_URL:
     TASKS["rq"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}
     CACHES["default"]["KEY_PREFIX"] = "relais-test"
 LOGGING["loggers"]["lms"]["level"] = "WARNING"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not the shared in-memory database: the browser tests' live server
+    # writes from several threads, which in-memory SQLite answers with "table is
+    # locked" at once, where a file database waits its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test", "testserver"]

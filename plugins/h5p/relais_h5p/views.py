@@ -59,6 +59,13 @@ def play(request, token):
     ).first()
     if content is None:
         raise Http404
+    # The saved state is handed over with the page, so H5P restores it at once.
+    saved = H5PUserData.objects.filter(
+        user_id=grant.user_id,
+        activity=grant.activity,
+        data_type="state",
+        sub_content_id="0",
+    ).first()
     player = static("h5p-standalone/")
     base = reverse("h5p:play", args=[token])
     files_url = reverse("h5p:files", args=["x"])[:-1]
@@ -77,6 +84,7 @@ def play(request, token):
                 "embedType": "div",
                 "user": {"name": "learner", "mail": "learner@relais.invalid"},
                 "ajax": {"contentUserDataUrl": f"{base}state/:dataType/:subContentId"},
+                "contentUserData": [{"state": saved.data}] if saved else None,
             },
             "main_js": player + "main.bundle.js",
             "xapi_url": f"{base}xapi",
