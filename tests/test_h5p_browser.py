@@ -55,15 +55,28 @@ def lesson_with(package, settings, tmp_path, threshold=1.0):
 def lesson_with_multiple_choice(
     transactional_db, django_db_serialized_rollback, live_server, settings, tmp_path
 ):
-    learner, lesson = lesson_with("multiple-choice.h5p", settings, tmp_path)
-    return live_server.url, learner, lesson
+    """The demo's lesson "Nos quatre équipes" with the real MultiChoice package as a
+    required activity, for the demo volunteer Léa (already on the course's path)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from courses.models import LessonPage
+
+    call_command("seed_demo", verbosity=0)
+    _learner, template = lesson_with("multiple-choice.h5p", settings, tmp_path)
+    lesson = LessonPage.objects.get(slug="equipes")
+    lesson.body.append(("h5p", template.body[0].value))
+    lesson.save_revision().publish()
+    return live_server.url, get_user_model().objects.get(username="benevole"), lesson
 
 
 def open_lesson(browser, base, learner, lesson):  # noqa: F811
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(f"{base}/login/")
     page.fill("#id_username", learner.username)
-    page.fill("#id_password", PASSWORD)
+    page.fill(
+        "#id_password", "relais-demo" if learner.username == "benevole" else PASSWORD
+    )
     page.click("button[type=submit]")
     page.goto(f"{base}{lesson.learn_url()}")
     return page
@@ -101,6 +114,14 @@ def test_a_learner_answers_a_real_multiple_choice_and_the_lesson_completes(
     )
     # The lesson page learns it from the player and shows the way on.
     page.get_by_role("button", name="Terminé, finir la formation").wait_for()
+    # The trainer's results show Léa's answer.
+    from relais_h5p.results import activities
+
+    (row,) = [
+        row for row in activities(lesson.get_site()) if row.lesson.pk == lesson.pk
+    ]
+    assert row.best == {learner.pk: 1}
+    assert row.completed == 1
 
 
 # What shared/h5p/README.md says a correct platform renders (the broken interactive
