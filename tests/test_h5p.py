@@ -326,3 +326,16 @@ def test_the_block_chooser_offers_only_this_organisations_ready_contents(
     assert ours.title in text
     assert "Leur quiz" not in text
     assert "Quiz refusé" not in text
+
+
+def test_the_library_lists_type_libraries_warnings_and_the_lessons_using_it(
+    client_a, org_a, activity
+):
+    client_a.force_login(member(org_a, Role.TRAINER))
+    page = client_a.get("/admin/snippets/h5p/h5pcontent/").content.decode()
+    assert "H5P.RelaisTest-1.0" in page
+    assert "H5P.RelaisTest" in page
+    assert "1 fois" in page  # Wagtail's usage count, linking to the lessons
+    content = H5PContent.objects.get()
+    usage = client_a.get(content.usage_url).content.decode()
+    assert "Leçon 1" in usage

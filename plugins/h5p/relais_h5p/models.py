@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Site
@@ -99,6 +100,17 @@ class H5PContent(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def usage_url(self):
+        """Wagtail's page listing the lessons that use this content."""
+        return reverse("wagtailsnippets_h5p_h5pcontent:usage", args=[self.pk])
+
+    def library_list(self):
+        return ", ".join(sorted(library.folder for library in self.libraries.all()))
+
+    def warning_text(self):
+        return " ".join(self.warnings)
 
 
 class H5PUserData(models.Model):

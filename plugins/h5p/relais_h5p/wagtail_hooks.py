@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, UsageCountColumn
+from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -81,13 +82,19 @@ class H5PContentViewSet(SnippetViewSet):
         Column("main_library", label=_("Content type")),
         Column("get_status_display", label=_("Status")),
         Column("error", label=_("Why it failed")),
+        Column("warning_text", label=_("Warnings")),
+        Column("library_list", label=_("Libraries")),
         Column("size", label=_("Size (bytes)")),
         Column("uploaded_by", label=_("Uploaded by")),
+        UsageCountColumn("usage_count", label=_("Used in")),
     ]
 
     def get_queryset(self, request):
-        return H5PContent.objects.for_organisation(request.organisation).select_related(
-            "uploaded_by"
+        return (
+            H5PContent.objects.for_organisation(request.organisation)
+            .select_related("uploaded_by")
+            .prefetch_related("libraries")
+            .annotate(usage_count=ReferenceIndex.usage_count_subquery(H5PContent))
         )
 
 
