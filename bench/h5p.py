@@ -23,6 +23,8 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.server import gunicorn
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "h5p"
@@ -143,26 +145,8 @@ def throughput(site, content):
     url = f"/h5p/play/{grant.token()}/xapi"
     before = Statement.objects.filter(object_id=grant.activity).count()
 
-    port = 8799
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
     sent, lock = [], threading.Lock()
-    try:
-        time.sleep(3)
+    with gunicorn() as port:
         deadline = time.monotonic() + SECONDS
 
         def client():
@@ -196,9 +180,6 @@ def throughput(site, content):
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     stored = Statement.objects.filter(object_id=grant.activity).count() - before
     return sum(sent) / elapsed, sum(sent), stored
 

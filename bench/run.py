@@ -14,13 +14,13 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from bench.server import gunicorn
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,12 +112,6 @@ def session_cookie(user):
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def hammer(port, url, cookie, seconds, clients=CLIENTS):
     """Keep-alive clients for ``seconds``; returns (requests/s, latencies in ms)."""
     latencies, lock, deadline = [], threading.Lock(), time.monotonic() + seconds
@@ -150,30 +144,7 @@ def hammer(port, url, cookie, seconds, clients=CLIENTS):
 
 
 def under_load(targets, rounds, seconds):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "lms.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn() as port:
         cookies = {name: session_cookie(user) for name, (user, _url) in targets.items()}
         results = {name: {"rps": [], "p50": [], "p95": []} for name in targets}
         results[ALONE] = {"rps": [], "p50": [], "p95": []}
@@ -192,9 +163,6 @@ def under_load(targets, rounds, seconds):
             name: {key: statistics.median(values) for key, values in figures.items()}
             for name, figures in results.items()
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main():
