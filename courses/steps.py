@@ -28,6 +28,20 @@ class StepKind:
         """Whether the learner completes it themselves on the step page."""
         return False
 
+    def target_choices(self, organisation) -> list[tuple[str, str]]:
+        """(value, label) of what the step's ``target`` may hold (a plugin's
+        activity, e.g. a quiz); [] if the kind needs no target."""
+        return []
+
+
+def all_target_choices(organisation):
+    """Each kind's targets, grouped by kind label (for the step form)."""
+    return [
+        (kind.label, choices)
+        for kind in _kinds.values()
+        if (choices := kind.target_choices(organisation))
+    ]
+
 
 def register_step_kind(kind: StepKind) -> StepKind:
     _kinds[kind.name] = kind

@@ -4,11 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from courses.models import BadgeClass, OnboardingPath
 from courses.panels import BadgesPanel, CoursesPanel, NextStepPanel, PersonPathsPanel
 from lms.plugins.menu import MenuLink
+from lms.snippets import OrganisationSnippetViewSet
 
 
 @hooks.register("lms_register_dashboard_panels")
@@ -43,24 +43,6 @@ def add_learning_links(request):
     ):
         links.append(MenuLink(_("Award badges"), reverse("courses:manage_badges")))
     return links
-
-
-class OrganisationCreateView(CreateView):
-    """New objects belong to the organisation whose admin is in use."""
-
-    def save_instance(self):
-        self.form.instance.organisation = self.request.organisation
-        return super().save_instance()
-
-
-class OrganisationSnippetViewSet(SnippetViewSet):
-    """Admin screens of one organisation's objects: listed, created and edited
-    only there (the organisation is the admin's hostname)."""
-
-    add_view_class = OrganisationCreateView
-
-    def get_queryset(self, request):
-        return self.model.objects.for_organisation(request.organisation)
 
 
 class OnboardingPathViewSet(OrganisationSnippetViewSet):

@@ -6,6 +6,7 @@ from wagtail.models import Site
 
 from lms.models import Membership, OrganisationSettings
 from lms.plugins.activation import enabled_for_request, installed_plugins
+from lms.models.scoping import current_organisation
 from lms.themes import active_theme, available_themes
 
 
@@ -56,10 +57,12 @@ class OrganisationMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         token = active_theme.set(theme)
+        organisation_token = current_organisation.set(request.organisation)
         try:
             response = self.get_response(request)
         finally:
             active_theme.reset(token)
+            current_organisation.reset(organisation_token)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response

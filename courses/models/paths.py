@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -10,9 +12,19 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Site
 
-from courses.steps import step_kind_choices
+from courses.steps import all_target_choices, step_kind, step_kind_choices
 from lms.models import Role
-from lms.models.scoping import OrganisationQuerySet
+from lms.models.scoping import OrganisationQuerySet, current_organisation
+
+
+class StepTargetSelect(forms.Select):
+    """The activities plugins offer as step targets, in the admin's organisation."""
+
+    def get_context(self, name, value, attrs):
+        self.choices = [("", "---------")] + all_target_choices(
+            current_organisation.get()
+        )
+        return super().get_context(name, value, attrs)
 
 
 class OnboardingPath(ClusterableModel):
@@ -93,7 +105,7 @@ class PathStep(Orderable):
         FieldPanel("instructions"),
         FieldPanel("course"),
         FieldPanel("document"),
-        FieldPanel("target"),
+        FieldPanel("target", widget=StepTargetSelect),
         FieldPanel("due_days"),
         FieldPanel("required"),
         FieldPanel("after_previous"),
@@ -104,6 +116,17 @@ class PathStep(Orderable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        organisation = (
+            self.path.organisation if self.path_id else current_organisation.get()
+        )
+        allowed = {
+            value for value, _label in step_kind(self.kind).target_choices(organisation)
+        }
+        if allowed and self.target not in allowed:
+            raise ValidationError({"target": _("Choose the activity of this step.")})
 
     def due_date(self, start_date):
         return start_date + timedelta(days=self.due_days)

@@ -5,13 +5,10 @@ The path view lists up to thousands of people, so each row is prepared in Python
 table, no per-cell template logic.
 """
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_POST
 from courses.completion import complete_step
 from courses.learning import assign_path, next_step, percent, step_states
 from courses.models import OnboardingPath, PathAssignment, PathStep, StepCompletion
+from lms.exports import spreadsheet_response
 from lms.models import Membership, Role, Team
 from lms.models.people import PEOPLE_MANAGERS
 from lms.views.access import role_required
@@ -228,33 +226,7 @@ def _status(state):
 
 def _export(path, rows, kind):
     header, body = _table(path, rows)
-    filename = f"onboarding-{path.pk}.{kind}"
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(body)
-        # A BOM lets spreadsheet software open accents correctly.
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = path.title[:31]
-        sheet.append(header)
-        for line in body:
-            sheet.append(line)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet_response(header, body, f"onboarding-{path.pk}", kind, path.title)
 
 
 @require_POST

@@ -1,0 +1,68 @@
+"""Admin screens (Wagtail snippets) of one organisation's objects, for the core and
+plugins alike: listed, created, edited and chosen only in the organisation whose
+admin is in use (the admin's hostname), and a form can only point at objects of
+that same organisation, whatever a crafted request posts."""
+
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+
+
+def scope_form(form, organisation):
+    """Limit every choice of an organisation's objects, in inline forms too."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "for_organisation"):
+            field.queryset = queryset.for_organisation(organisation)
+    for formset in getattr(form, "formsets", {}).values():
+        for inline in formset.forms:
+            scope_form(inline, organisation)
+
+
+class ScopedFormMixin:
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        scope_form(form, self.request.organisation)
+        return form
+
+
+class OrganisationCreateView(ScopedFormMixin, CreateView):
+    """New objects belong to the organisation whose admin is in use."""
+
+    def save_instance(self):
+        self.form.instance.organisation = self.request.organisation
+        return super().save_instance()
+
+
+class OrganisationEditView(ScopedFormMixin, EditView):
+    pass
+
+
+class OrganisationChoices:
+    def get_object_list(self):
+        return self.model_class.objects.for_organisation(self.request.organisation)
+
+
+class OrganisationChooseView(OrganisationChoices, ChooseView):
+    pass
+
+
+class OrganisationChooseResultsView(OrganisationChoices, ChooseResultsView):
+    pass
+
+
+class OrganisationChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = OrganisationChooseView
+    choose_results_view_class = OrganisationChooseResultsView
+
+
+class OrganisationSnippetViewSet(SnippetViewSet):
+    add_view_class = OrganisationCreateView
+    edit_view_class = OrganisationEditView
+    chooser_viewset_class = OrganisationChooserViewSet
+
+    def get_queryset(self, request):
+        return self.model.objects.for_organisation(request.organisation)

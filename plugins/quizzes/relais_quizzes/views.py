@@ -1,0 +1,233 @@
+"""Learners' pages: a quiz, an attempt (plain forms, autosaved by a small script
+when it runs), its result. Everything works without JavaScript."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.views.access import member_required
+from relais_quizzes import attempts as taking
+from relais_quizzes.blocks import activity_from_token
+from relais_quizzes.models import Attempt, Quiz
+
+
+def _quiz(request, quiz_uuid):
+    quiz = Quiz.objects.for_organisation(request.organisation).filter(uuid=quiz_uuid)
+    quiz = quiz.first()
+    if quiz is None:
+        raise Http404
+    return quiz
+
+
+def _attempt(request, attempt_uuid):
+    attempt = (
+        Attempt.objects.select_related("quiz")
+        .filter(uuid=attempt_uuid, quiz__organisation=request.organisation)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    if attempt.user_id != request.user.pk:
+        raise PermissionDenied(_("This attempt belongs to someone else."))
+    return attempt
+
+
+def summary(request, quiz):
+    """The learner's standing on a quiz, for its page and its lesson block."""
+    done = list(
+        Attempt.objects.filter(
+            quiz=quiz, user=request.user, state=Attempt.State.SUBMITTED
+        ).order_by("-number")
+    )
+    scored = [attempt for attempt in done if attempt.percent is not None]
+    return {
+        "open": taking.open_attempt(quiz, request.user),
+        "done": done,
+        "passed": any(attempt.passed for attempt in done),
+        "best": max(scored, key=lambda attempt: attempt.percent, default=None),
+        "why_not": taking.why_not_start(quiz, request.user),
+        "url": reverse("quizzes:quiz", args=[quiz.uuid]),
+    }
+
+
+@member_required
+def quiz(request, quiz_uuid):
+    quiz = _quiz(request, quiz_uuid)
+    return render(
+        request,
+        "relais_quizzes/quiz.html",
+        {
+            "quiz": quiz,
+            "summary": summary(request, quiz),
+            "activity": request.GET.get("activity", ""),
+            "count": quiz.question_count(),
+        },
+    )
+
+
+@require_POST
+@member_required
+def start(request, quiz_uuid):
+    quiz = _quiz(request, quiz_uuid)
+    activity = activity_from_token(request.POST.get("activity", ""), quiz)
+    try:
+        attempt = taking.start(quiz, request.user, activity)
+    except taking.Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("quizzes:quiz", quiz_uuid=quiz.uuid)
+    return redirect(attempt)
+
+
+def _questions(attempt, slots, show_feedback=False, show_correct=False):
+    questions = []
+    for slot in slots:
+        kind, spec = slot.version.kind, slot.version.spec
+        question = {
+            "slot": slot,
+            "position": slot.position,
+            "name": f"q{slot.position}",
+            "prompt": slot.version.content["prompt"],
+            "template": kind.template,
+            "data": kind.present(spec, slot.order),
+            "response": slot.response,
+            "mark": slot.version.content["mark"],
+            "summary": kind.summary(spec, slot.response),
+        }
+        if slot.checked or show_feedback:
+            grade = kind.grade(spec, slot.response)
+            question["feedback"] = grade.feedback
+            question["explanation"] = slot.version.content["explanation"]
+        if (slot.checked or not attempt.is_open) and show_correct:
+            question["right_answer"] = kind.right_answer(spec)
+        questions.append(question)
+    return questions
+
+
+def _save_posted(attempt, request):
+    """Answers a page posts (positions listed in ``positions``)."""
+    for position in request.POST.getlist("positions"):
+        if not position.isdigit():
+            raise taking.Refused(_("This attempt has no such question."))
+        slot_checked = attempt.slots.filter(position=position, checked=True).exists()
+        if not slot_checked:
+            taking.save_answer(attempt, int(position), request.POST)
+
+
+@member_required
+def attempt(request, attempt_uuid):
+    attempt = _attempt(request, attempt_uuid)
+    if attempt.is_open and taking.close_if_expired(attempt):
+        messages.warning(
+            request, _("Time was up: the answers you had saved were submitted.")
+        )
+    if not attempt.is_open:
+        return redirect("quizzes:result", attempt_uuid=attempt.uuid)
+    slots = list(attempt.slots.select_related("version"))
+    count = len(slots)
+    one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    page = request.GET.get("q", "")
+    if page.isdigit() and 1 <= int(page) <= count:
+        page = int(page)
+    else:  # reopened: back to the first question left unanswered
+        unanswered = [slot.position for slot in slots if slot.response is None]
+        page = unanswered[0] if unanswered else 1
+    status = 200
+    if request.method == "POST":
+        try:
+            _save_posted(attempt, request)
+        except taking.Refused as refused:
+            messages.error(request, refused.message)
+            status = refused.status
+        else:
+            action = request.POST.get("action", "")
+            if action == "submit":
+                taking.submit(attempt)
+                return redirect("quizzes:result", attempt_uuid=attempt.uuid)
+            if action == "check" and one_per_page:
+                taking.check(attempt, page)
+            elif action == "next" and page < count:
+                page += 1
+            elif action == "previous" and page > 1:
+                page -= 1
+            elif action in ("review", "next"):
+                return redirect(f"{attempt.get_absolute_url()}?review=1")
+            return redirect(f"{attempt.get_absolute_url()}?q={page}")
+        slots = list(attempt.slots.select_related("version"))
+    quiz = attempt.quiz
+    immediate = quiz.feedback == Quiz.Feedback.IMMEDIATELY
+    remaining = taking.remaining_seconds(attempt)
+    shown = slots[page - 1 : page] if one_per_page else slots
+    context = {
+        "quiz": quiz,
+        "attempt": attempt,
+        "questions": _questions(
+            attempt,
+            shown,
+            show_correct=quiz.show_correct_answers == Quiz.Feedback.IMMEDIATELY,
+        ),
+        "immediate": immediate,
+        "page": page,
+        "count": count,
+        "one_per_page": one_per_page,
+        "remaining": remaining,
+        "remaining_text": f"{remaining // 60}:{remaining % 60:02d}"
+        if remaining
+        else "",
+        "answered": sum(1 for slot in slots if slot.response is not None),
+        "slots": slots,
+        "review": request.GET.get("review") == "1",
+    }
+    return render(request, "relais_quizzes/attempt.html", context, status=status)
+
+
+@require_POST
+@member_required
+def autosave(request, attempt_uuid):
+    """One question's answer, saved as the learner goes (JSON answer)."""
+    attempt = _attempt(request, attempt_uuid)
+    position, revision = request.POST.get("position", ""), request.POST.get("rev", "")
+    if not position.isdigit() or not revision.isdigit():
+        return JsonResponse(
+            {"error": _("The question or revision is missing.")}, status=400
+        )
+    try:
+        taking.save_answer(attempt, int(position), request.POST, int(revision))
+    except taking.Refused as refused:
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    return JsonResponse({"saved": True, "revision": int(revision)})
+
+
+@member_required
+def result(request, attempt_uuid):
+    attempt = _attempt(request, attempt_uuid)
+    if attempt.is_open:
+        return redirect(attempt)
+    quiz = attempt.quiz
+
+    def allowed(setting):
+        return setting in (
+            Quiz.Feedback.IMMEDIATELY,
+            Quiz.Feedback.AFTER_SUBMISSION,
+        ) or (setting == Quiz.Feedback.AFTER_PASSING and attempt.passed)
+
+    slots = list(attempt.slots.select_related("version"))
+    return render(
+        request,
+        "relais_quizzes/result.html",
+        {
+            "quiz": quiz,
+            "attempt": attempt,
+            "questions": _questions(
+                attempt,
+                slots,
+                show_feedback=allowed(quiz.feedback),
+                show_correct=allowed(quiz.show_correct_answers),
+            ),
+            "details": allowed(quiz.feedback),
+            "summary": summary(request, quiz),
+        },
+    )

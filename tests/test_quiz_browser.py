@@ -1,0 +1,129 @@
+"""The demo volunteer takes the onboarding quiz on a phone, loses the connection half
+way, comes back, submits and passes: the path step completes."""
+
+import pytest
+
+from courses.models import StepCompletion
+from relais_quizzes.models import Attempt, Slot
+from tests.test_browser import (  # noqa: F401  (fixtures)
+    CHROMIUM,
+    axe_violations,
+    browser,
+    demo,
+    log_in,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium"),
+]
+
+
+def answer_rightly(page, slot):
+    """Fill in the right answer of a question, as a learner who knows it."""
+    kind, spec, name = (
+        slot.version.content["type"],
+        slot.version.spec,
+        f"q{slot.position}",
+    )
+    if kind in ("single", "multiple"):
+        for choice in spec["choices"]:
+            if choice["fraction"] > 0:
+                page.locator(f"#{name}-{choice['id']}").check()
+    elif kind == "truefalse":
+        page.locator(f"#{name}-{'true' if spec['correct'] else 'false'}").check()
+    elif kind == "short":
+        page.locator(f"#{name}").fill(spec["answers"][0]["text"].upper())
+    elif kind == "numeric":
+        page.locator(f"#{name}").fill(
+            str(spec["answers"][0]["value"]).replace(".", ",")
+        )
+    elif kind == "matching":
+        for pair in spec["pairs"]:
+            if pair["prompt"]:
+                page.locator(f"#{name}-{pair['id']}").select_option(
+                    label=pair["answer"]
+                )
+    elif kind == "ordering":
+        for position, item in enumerate(spec["items"], start=1):
+            page.locator(f"#{name}-{item['id']}").select_option(str(position))
+
+
+def slots_of(attempt):
+    return list(Slot.objects.filter(attempt=attempt).select_related("version"))
+
+
+def saved(slot):
+    return Slot.objects.get(pk=slot.pk).response is not None
+
+
+def test_the_volunteer_takes_the_quiz_on_a_phone_through_a_lost_connection(
+    demo,  # noqa: F811
+    browser,  # noqa: F811
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, demo, "benevole")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.goto(f"{demo}/learning/path/")
+    page.get_by_role("link", name="Quiz : hygiène et sécurité").click()
+    page.get_by_role("button", name="Commencer le quiz").click()
+    page.wait_for_url("**/quizzes/attempt/**")
+    attempt = Attempt.objects.get(user__username="benevole")
+    slots = slots_of(attempt)
+    assert len(slots) == 10
+
+    # Three answers online: each is saved on the server as it is given.
+    for slot in slots[:3]:
+        answer_rightly(page, slot)
+        page.wait_for_function(
+            "document.getElementById('save-status').textContent.includes('enregistr')"
+        )
+        assert saved(slot)
+        page.locator("button[value=next]").click()
+        page.wait_for_url(f"**?q={slot.position + 1}")
+
+    # The connection drops: the answer is kept on the phone, the page stays.
+    context.set_offline(True)
+    answer_rightly(page, slots[3])
+    page.wait_for_function(
+        "document.getElementById('save-status').textContent.includes('connexion')"
+    )
+    assert not saved(slots[3])
+    page.locator("button[value=next]").click()
+    assert page.url.endswith("?q=4")
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('save-status').textContent.includes('enregistr')"
+    )
+    assert saved(slots[3])
+
+    # She closes the tab and comes back later: the quiz resumes where she was.
+    page.close()
+    page = context.new_page()
+    page.goto(f"{demo}/learning/path/")
+    page.get_by_role("link", name="Quiz : hygiène et sécurité").click()
+    page.get_by_role("link", name="Reprendre le quiz").click()
+    page.wait_for_url("**?q=5")
+    for slot in slots[4:]:
+        page.wait_for_url(f"**?q={slot.position}")
+        answer_rightly(page, slot)
+        label = "next" if slot.position < len(slots) else "review"
+        page.locator(f"button[value={label}]").click()
+    page.wait_for_url("**review=1")
+    assert axe_violations(page) == []
+    page.locator("button[value=submit]").click()
+    page.wait_for_url("**/result")
+    assert "Réussi" in page.locator(".quiz-result").inner_text()
+    assert axe_violations(page) == []
+
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.percent == 100
+    assert StepCompletion.objects.filter(
+        assignment__user__username="benevole", step__kind="quiz"
+    ).exists()
+    page.goto(f"{demo}/learning/path/")
+    assert "Quiz : hygiène et sécurité" in page.locator(".step--done").inner_text()
+    context.close()
