@@ -5,8 +5,8 @@ from django.utils.cache import patch_vary_headers
 from wagtail.models import Site
 
 from lms.models import Membership, OrganisationSettings
-from lms.plugins.activation import enabled_for_request, installed_plugins
 from lms.models.scoping import current_organisation
+from lms.plugins.activation import enabled_for_request, installed_plugins
 from lms.themes import active_theme, available_themes
 
 

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +21,10 @@ class StepTargetSelect(forms.Select):
     """The activities plugins offer as step targets, in the admin's organisation."""
 
     def get_context(self, name, value, attrs):
-        self.choices = [("", "---------")] + all_target_choices(
-            current_organisation.get()
-        )
+        self.choices = [
+            ("", "---------"),
+            *all_target_choices(current_organisation.get()),
+        ]
         return super().get_context(name, value, attrs)
 
 
