@@ -65,3 +65,4 @@ bench: setup
 		psql "$(BENCH_DATABASE_URL:/relais_bench=/postgres)" -c "CREATE DATABASE relais_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.h5p
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.quizzes

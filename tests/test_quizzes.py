@@ -498,3 +498,34 @@ def test_a_quiz_step_offers_only_the_organisations_quizzes(quizzes_on, org_b):
         step.full_clean()
     step.target = str(ours.pk)
     step.full_clean()
+
+
+def test_immediate_feedback_locks_the_checked_answer(client_a, quizzes_on):
+    learner = member(quizzes_on)
+    quiz = make_quiz(
+        quizzes_on,
+        [single(quizzes_on), single(quizzes_on)],
+        feedback="immediately",
+        show_correct_answers="immediately",
+    )
+    attempt = start(quiz, learner)
+    client_a.force_login(learner)
+    response = client_a.post(
+        f"{attempt.get_absolute_url()}?q=1",
+        {"positions": ["1"], "q1": "c1", "action": "check"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "SECRET-FEEDBACK" in page and "Juste" in page  # feedback, right answer
+    slot = Slot.objects.get(attempt=attempt, position=1)
+    assert slot.checked and slot.fraction == 0
+    late = client_a.post(
+        f"/quizzes/attempt/{attempt.uuid}/save", {"position": 1, "rev": 1, "q1": "c0"}
+    )
+    assert late.status_code == 409
+    assert Slot.objects.get(pk=slot.pk).response == "c1"
+    # The next question's page still shows nothing of its key.
+    assert (
+        "SECRET-FEEDBACK"
+        not in client_a.get(f"{attempt.get_absolute_url()}?q=2").content.decode()
+    )

@@ -3,6 +3,7 @@ of the front-desk onboarding path."""
 
 import uuid
 
+from lms.models import PluginActivation
 from relais_quizzes.imports import answer_value
 from relais_quizzes.models import (
     Question,
@@ -264,6 +265,8 @@ HYGIENE = [
 
 
 def construct_demo(site, people):
+    # The demo association uses quizzes: switched on as an admin would.
+    PluginActivation.objects.get_or_create(organisation=site, app_label="quizzes")
     if Quiz.objects.filter(organisation=site).exists():
         return
     top, _ = QuestionCategory.objects.get_or_create(

@@ -201,6 +201,14 @@ def autosave(request, attempt_uuid):
     return JsonResponse({"saved": True, "revision": int(revision)})
 
 
+def _way_back(attempt):
+    """Where the learner came from: the lesson holding the quiz, or their path."""
+    parts = attempt.activity.split(":")
+    if parts[:3] == ["urn", "relais", "activity"] and parts[3].isdigit():
+        return reverse("courses:lesson", args=[int(parts[3])])
+    return reverse("courses:my_path")
+
+
 @member_required
 def result(request, attempt_uuid):
     attempt = _attempt(request, attempt_uuid)
@@ -229,5 +237,6 @@ def result(request, attempt_uuid):
             ),
             "details": allowed(quiz.feedback),
             "summary": summary(request, quiz),
+            "back": _way_back(attempt),
         },
     )
