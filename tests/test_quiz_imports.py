@@ -56,7 +56,7 @@ def test_a_trainer_imports_a_gift_file_and_sees_what_was_left_out(
     response = post_file(trainer_client, "banque.gift", GIFT.encode())
     page = response.content.decode()
     assert response.status_code == 200, page[:500]
-    assert "5 questions imported" in page
+    assert "5 questions importées" in page  # the UI speaks French first
     assert "Rédaction" in page  # the essay is listed as skipped, not dropped
     questions = {q.name: q for q in Question.objects.filter(organisation=org_a)}
     assert sorted(questions) == ["Frigo", "Mains", "Piège", "Recongeler", "Urgence"]
@@ -75,7 +75,7 @@ def test_a_broken_file_imports_nothing_and_says_where(trainer_client, org_a):
     broken = GIFT.replace("{#112}", "{#112")
     response = post_file(trainer_client, "banque.gift", broken.encode())
     assert response.status_code == 400
-    assert "Line 13" in response.content.decode()
+    assert "Ligne 13" in response.content.decode()
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaa">'
         b'<!ENTITY b "&a;&a;&a;&a;">]><quiz>&b;</quiz>'

@@ -251,12 +251,12 @@ def test_attempt_limits_and_delays_are_kept(quizzes_on):
     )
     with time_machine.travel(timezone.now(), tick=False) as clock:
         submit(start(quiz, learner))  # empty: failed
-        with pytest.raises(Refused, match="60 minutes"):
+        with pytest.raises(Refused, match="dans 60 minutes"):
             start(quiz, learner)
         clock.shift(timedelta(minutes=61))
         submit(start(quiz, learner))
         clock.shift(timedelta(minutes=61))
-        with pytest.raises(Refused, match="2 attempts"):
+        with pytest.raises(Refused, match="les 2 tentatives"):
             start(quiz, learner)
 
 
@@ -422,7 +422,7 @@ def test_results_and_exports_show_best_and_last_scores(client_a, quizzes_on):
         BytesIO(client_a.get(f"/quizzes/results/{quiz.pk}/export.xlsx").content)
     ).active
     rows = list(sheet.values)
-    assert rows[1][:7] == ("Martin", "Léa", lea.email, 2, 100, 50, "yes")
+    assert rows[1][:7] == ("Martin", "Léa", lea.email, 2, 100, 50, "oui")
     csv = client_a.get(f"/quizzes/results/{quiz.pk}/export.csv").content.decode()
     assert "Martin,Léa" in csv
     assert client_a.get(f"/quizzes/results/{quiz.pk}/export.pdf").status_code == 404
@@ -529,3 +529,62 @@ def test_immediate_feedback_locks_the_checked_answer(client_a, quizzes_on):
         "SECRET-FEEDBACK"
         not in client_a.get(f"{attempt.get_absolute_url()}?q=2").content.decode()
     )
+
+
+def test_a_trainer_writes_a_question_in_the_admin(client_a, quizzes_on, org_b):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    from relais_quizzes.models import Question, QuestionCategory
+
+    ours = QuestionCategory.objects.create(organisation=quizzes_on, name="Froid")
+    theirs = QuestionCategory.objects.create(organisation=org_b, name="Ailleurs")
+
+    def choice(text, credit, order):
+        return {
+            "deleted": "",
+            "order": order,
+            "value": {
+                "text": rich_text(text),
+                "fraction": credit,
+                "feedback": rich_text(""),
+            },
+        }
+
+    def form(category):
+        return nested_form_data(
+            {
+                "category": category.pk,
+                "name": "Frigo",
+                "prompt": rich_text("<p>Quelle température ?</p>"),
+                "explanation": rich_text(""),
+                "mark": "1",
+                "tags": "froid",
+                "answer": streamfield(
+                    [
+                        (
+                            "single",
+                            {
+                                "choices": {
+                                    "count": 2,
+                                    "0": choice("<p>4 °C</p>", "1", 0),
+                                    "1": choice("<p>12 °C</p>", "0", 1),
+                                },
+                                "shuffle": "on",
+                            },
+                        )
+                    ]
+                ),
+            }
+        )
+
+    client_a.force_login(member(quizzes_on, Role.TRAINER))
+    url = "/admin/snippets/quizzes/question/add/"
+    refused = client_a.post(url, form(theirs))  # another association's category
+    assert refused.status_code == 200 and not Question.objects.exists()
+    response = client_a.post(url, form(ours))
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    made = Question.objects.get()
+    assert (made.organisation, made.type, made.category) == (quizzes_on, "single", ours)
+    assert [c["fraction"] for c in made.spec["choices"]] == [1, 0]
+    assert all(c["id"] for c in made.spec["choices"])
+    assert made.versions.count() == 1
