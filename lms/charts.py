@@ -22,7 +22,10 @@ STYLE = Style(
 
 
 def bar_chart(title, labels, values, *, x_title="", y_title=""):
-    """An accessible SVG bar chart (its title names it for assistive technology)."""
+    """An SVG bar chart; ``title`` names it for assistive technology (the page shows
+    it as the caption, and the numbers in a table)."""
+    values = list(values)
+    top = max(values, default=0)
     chart = pygal.Bar(
         js=[],  # pygal's tooltips would load a script from a CDN
         disable_xml_declaration=True,
@@ -30,15 +33,16 @@ def bar_chart(title, labels, values, *, x_title="", y_title=""):
         width=720,
         height=320,
         style=STYLE,
-        title=title,
+        title=None,  # the page gives the chart its visible caption
         x_title=x_title,
         y_title=y_title,
         print_values=True,
-        min_scale=1,
-        max_scale=6,
+        truncate_label=-1,  # labels in full, never "10-19…"
+        # Counts are whole numbers: whole ticks, about five of them.
+        y_labels=list(range(0, top + 1, max(1, -(-top // 5)))) if top else [0, 1],
     )
     chart.x_labels = [str(label) for label in labels]
-    chart.add(title, list(values))
+    chart.add(title, values)
     # pygal always embeds its tooltip configuration as a script; the chart needs none.
     svg = re.sub(r"<script.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
     # pygal writes the SVG with escaped labels; the title attribute is escaped here.

@@ -396,14 +396,16 @@ def test_item_analysis_matches_a_hand_computed_example(quizzes_on):
     assert (items["q1"].facility, items["q1"].discrimination) == (0.5, 0.0)
     assert (items["q2"].facility, items["q2"].discrimination) == (0.5, 1.0)
     assert items["q2"].answered == 3
-    assert [(label, count) for label, count, _ in items["q1"].options] == [
-        ("Oui", 2),
-        ("Non", 1),
-        ("Peut-être", 1),
+    assert [
+        (label, count, right) for label, count, _, right in items["q1"].options
+    ] == [
+        ("Oui", 2, True),
+        ("Non", 1, False),
+        ("Peut-être", 1, False),
     ]
     overview = analysis.overview(quiz)
     assert overview["attempts"] == 4 and overview["pass_rate"] == 25
-    assert dict(overview["distribution"])["50-59 %"] == 2
+    assert dict(overview["distribution"])["50-59"] == 2
 
 
 def test_results_and_exports_show_best_and_last_scores(client_a, quizzes_on):

@@ -62,7 +62,7 @@ def overview(quiz):
         .values_list("bucket", "count")
     )
     distribution = [
-        (f"{10 * tenth}-{10 * tenth + 9 if tenth < 9 else 100} %", 0)
+        (f"{10 * tenth}-{10 * tenth + 9 if tenth < 9 else 100}", 0)
         for tenth in range(10)
     ]
     for bucket, count in buckets.items():
@@ -99,7 +99,7 @@ class Item:
     answered: int
     facility: float | None
     discrimination: float | None
-    options: list = field(default_factory=list)  # (label, count, share)
+    options: list = field(default_factory=list)  # (label, count, share, right)
     frequent: list = field(default_factory=list)  # free answers: (text, count)
 
 
@@ -180,6 +180,7 @@ def _describe(item, responses):
                 label,
                 counts[option],
                 counts[option] / item.answered if item.answered else 0,
+                kind.is_right(spec, option),
             )
             for option, label in options
         ]

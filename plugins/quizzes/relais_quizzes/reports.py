@@ -55,7 +55,7 @@ def results(request, pk):
                 _("Attempts by score"),
                 labels,
                 counts,
-                x_title=_("Score"),
+                x_title=_("Score (%)"),
                 y_title=_("Attempts"),
             )
             if overview["attempts"]

@@ -105,6 +105,10 @@ class QuestionType:
         """Option ids a response picked, for item analysis."""
         return []
 
+    def is_right(self, spec, option):
+        """Whether an option of ``options`` earns credit (marked in item analysis)."""
+        return False
+
     def summary(self, spec, response):
         """A response as short text, for trainers' reviews and exports."""
         return "" if response is None else str(response)
@@ -188,6 +192,9 @@ class SingleChoice(QuestionType):
 
     def chosen(self, response):
         return [response] if response else []
+
+    def is_right(self, spec, option):
+        return by_id(spec, "choices").get(option, {}).get("fraction", 0) > 0
 
     def summary(self, spec, response):
         choices = by_id(spec, "choices")
@@ -311,6 +318,9 @@ class TrueFalse(QuestionType):
 
     def chosen(self, response):
         return [] if response is None else [response]
+
+    def is_right(self, spec, option):
+        return option == bool(spec.get("correct"))
 
 
 def fold(text, case_sensitive=False):
