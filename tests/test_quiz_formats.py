@@ -1,7 +1,8 @@
 """Moodle XML and GIFT question files: the pure-Python readers and writer.
 
 Inline samples cover each type; the real files in ../shared/quizzes (described in its
-README) are checked when that folder is present.
+README) are checked when that folder is present. Messages are checked in English (the
+test settings speak French), and once in French.
 """
 
 import sys
@@ -9,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "quizzes"
@@ -35,6 +37,13 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are built in the active language: English for these assertions."""
+    with translation.override("en"):
+        yield
 
 
 def shared(name):
@@ -214,6 +223,41 @@ def test_gift_unclosed_brace_is_a_problem_on_its_line_and_other_questions_still_
     assert "“{” on line 5 that is never closed" in report.problems[0].reason
     assert "Broken" in report.problems[0].reason
     assert len(report.questions) == 2
+
+
+def test_gift_problem_in_a_question_without_a_name_says_the_question():
+    report = gift("Which one?\n{=a ~b")
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (1, "The question has a “{” on line 2 that is never closed.")
+    ]
+
+
+def test_problems_and_warnings_come_out_in_the_active_language():
+    nbsp = "\u00a0"
+    with translation.override("fr"):
+        report = gift("Good {T}\n\n::Broken::Which one?\n{=a ~b\n\n::Q::Born? {#x}")
+        numeric = moodle(
+            """<question type="numerical"><name><text>N</text></name>
+              <questiontext><text>How many?</text></questiontext>
+              <answer fraction="100"><text>1</text></answer>
+              <answer fraction="0"><text>*</text></answer></question>"""
+        )
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (
+            3,
+            f"La question «{nbsp}Broken{nbsp}» contient une accolade «{nbsp}{{{nbsp}» "
+            "à la ligne 4 qui n'est jamais fermée.",
+        ),
+        (
+            6,
+            f"La question «{nbsp}Q{nbsp}» a une réponse qui n'est pas un "
+            f"nombre{nbsp}: «{nbsp}x{nbsp}».",
+        ),
+    ]
+    assert numeric.warnings == [
+        "Le commentaire pour toute autre réponse de la question "
+        f"«{nbsp}N{nbsp}» (ligne 3) n'a pas été conservé."
+    ]
 
 
 def test_gift_closing_brace_without_opening_is_a_problem():

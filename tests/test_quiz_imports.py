@@ -82,7 +82,7 @@ def test_a_broken_file_imports_nothing_and_says_where(trainer_client, org_a):
     )
     response = post_file(trainer_client, "bomb.xml", bomb)
     assert response.status_code == 400
-    assert "entities" in response.content.decode()
+    assert "entités XML" in response.content.decode()
     assert not Question.objects.exists()
     assert not QuestionCategory.objects.exists()
 

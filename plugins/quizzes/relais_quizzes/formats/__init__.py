@@ -1,7 +1,8 @@
 """Question files in and out: Moodle XML (import and export) and GIFT (import).
 
 Importers return an ``ImportReport`` of neutral ``ImportedQuestion`` objects; the
-database layer decides what to do with them. Nothing here touches Django.
+database layer decides what to do with them. The only Django used here is gettext,
+for the messages to the trainer (built while a file is read, in the active language).
 """
 
 from .common import (

@@ -1,6 +1,7 @@
 """The neutral question model that every importer produces and the exporter reads,
-with the text helpers the formats share. Pure Python: no Django here, so the formats
-can be tested and reused on their own.
+with the text helpers the formats share. Pure Python: the only Django used here is
+gettext for the messages to the trainer, built when a file is read, so in the
+language of the request; the formats can otherwise be tested and reused on their own.
 """
 
 import codecs
@@ -9,6 +10,8 @@ import math
 import re
 import uuid
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 QUESTION_TYPES = (
     "single",
@@ -68,27 +71,50 @@ class ImportReport:
         return not self.problems
 
 
-UNSUPPORTED = {
-    "cloze": "Cloze questions are not supported yet.",
-    "multianswer": "Cloze questions are not supported yet.",
-    "essay": "Essay questions are not supported yet (they need manual grading).",
-    "description": "Descriptions are not questions, so they are not imported.",
-    "calculated": "Calculated questions are not supported yet.",
-    "calculatedsimple": "Calculated questions are not supported yet.",
-    "calculatedmulti": "Calculated questions are not supported yet.",
-    "randomsamatch": "Random short-answer matching questions are not supported yet.",
-    "random": "Random questions are not supported yet.",
-    "ddwtos": "Drag and drop into text questions are not supported yet.",
-    "gapselect": "Select missing words questions are not supported yet.",
-    "ddimageortext": "Drag and drop onto image questions are not supported yet.",
-    "ddmarker": "Drag and drop markers questions are not supported yet.",
-}
-
-
 def unsupported_reason(source_type):
-    return UNSUPPORTED.get(
-        source_type, f"Questions of type “{source_type}” are not supported."
-    )
+    """Why questions of a type Relais does not take are left out, as a sentence."""
+    cloze = _("Cloze questions are not supported yet.")
+    calculated = _("Calculated questions are not supported yet.")
+    reasons = {
+        "cloze": cloze,
+        "multianswer": cloze,
+        "essay": _("Essay questions are not supported yet (they need manual grading)."),
+        "description": _("Descriptions are not questions, so they are not imported."),
+        "calculated": calculated,
+        "calculatedsimple": calculated,
+        "calculatedmulti": calculated,
+        "randomsamatch": _(
+            "Random short-answer matching questions are not supported yet."
+        ),
+        "random": _("Random questions are not supported yet."),
+        "ddwtos": _("Drag and drop into text questions are not supported yet."),
+        "gapselect": _("Select missing words questions are not supported yet."),
+        "ddimageortext": _("Drag and drop onto image questions are not supported yet."),
+        "ddmarker": _("Drag and drop markers questions are not supported yet."),
+    }
+    if source_type in reasons:
+        return reasons[source_type]
+    return _("Questions of type “%(type)s” are not supported.") % {"type": source_type}
+
+
+def about(name, named, unnamed, **values):
+    """A message about a question: ``named`` (a whole translated sentence with a
+    %(name)s placeholder) when the question has a name, else ``unnamed`` (the whole
+    sentence for a question without one). Both take ``values`` too."""
+    return (named if name else unnamed) % {"name": name, **values}
+
+
+class Invalid(Exception):
+    """Makes the question being read unusable. It carries two whole sentences,
+    already translated: one naming the question ("%(name)s"), one for a question
+    without a name; ``values`` fill their other placeholders."""
+
+    def __init__(self, named, unnamed, **values):
+        super().__init__(named)
+        self.named, self.unnamed, self.values = named, unnamed, values
+
+    def reason(self, name):
+        return about(name, self.named, self.unnamed, **self.values)
 
 
 def new_id():
@@ -105,9 +131,9 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-16" if utf16 else "utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        warning = (
-            f"Decoded as Windows-1252 (the file is not UTF-8, first on line {line})."
-        )
+        warning = _(
+            "Decoded as Windows-1252 (the file is not UTF-8, first on line %(line)s)."
+        ) % {"line": line}
         return data.decode("cp1252", errors="replace"), [warning]
 
 
@@ -185,42 +211,112 @@ def without_ids(value):
 
 def check_question(question):
     """Why a supported question cannot be used (sentences naming it); [] if fine."""
-    subject = f"Question “{question.name}”" if question.name else "The question"
+
+    def say(named, unnamed):
+        return about(question.name, named, unnamed)
+
     if not has_content(question.prompt):
-        return [f"{subject} has no text."]
+        return [
+            say(_("Question “%(name)s” has no text."), _("The question has no text."))
+        ]
     spec = question.spec
     found = []
     weighted = spec.get("choices") or spec.get("answers") or []
     if any(not -1 <= item["fraction"] <= 1 for item in weighted):
-        found.append(f"{subject} has a weight outside -100% to 100%.")
+        found.append(
+            say(
+                _("Question “%(name)s” has a weight outside -100%% to 100%%."),
+                _("The question has a weight outside -100%% to 100%%."),
+            )
+        )
     top = max((item["fraction"] for item in weighted), default=0)
     if question.type in ("single", "multiple"):
         if len(weighted) < 2:
-            found.append(f"{subject} has fewer than two choices.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has fewer than two choices."),
+                    _("The question has fewer than two choices."),
+                )
+            )
         elif not all(has_content(choice["text"]) for choice in weighted):
-            found.append(f"{subject} has a choice without text.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has a choice without text."),
+                    _("The question has a choice without text."),
+                )
+            )
         if question.type == "single" and top < 1:
-            found.append(f"{subject} has no fully correct choice (100%).")
+            found.append(
+                say(
+                    _("Question “%(name)s” has no fully correct choice (100%%)."),
+                    _("The question has no fully correct choice (100%%)."),
+                )
+            )
         if question.type == "multiple" and top <= 0:
-            found.append(f"{subject} has no correct choice (positive weight).")
+            found.append(
+                say(
+                    _("Question “%(name)s” has no correct choice (positive weight)."),
+                    _("The question has no correct choice (positive weight)."),
+                )
+            )
     elif question.type in ("short", "numeric"):
         if not weighted:
-            found.append(f"{subject} has no answers.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has no answers."),
+                    _("The question has no answers."),
+                )
+            )
         elif top < 1:
-            found.append(f"{subject} has no fully correct answer (100%).")
+            found.append(
+                say(
+                    _("Question “%(name)s” has no fully correct answer (100%%)."),
+                    _("The question has no fully correct answer (100%%)."),
+                )
+            )
         if question.type == "short" and any(not a["text"] for a in weighted):
-            found.append(f"{subject} has an empty answer.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has an empty answer."),
+                    _("The question has an empty answer."),
+                )
+            )
         if question.type == "numeric" and any(a["tolerance"] < 0 for a in weighted):
-            found.append(f"{subject} has a negative tolerance.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has a negative tolerance."),
+                    _("The question has a negative tolerance."),
+                )
+            )
     elif question.type == "matching":
         pairs = spec["pairs"]
         if sum(1 for pair in pairs if has_content(pair["prompt"])) < 2:
-            found.append(f"{subject} needs at least two pairs to match.")
+            found.append(
+                say(
+                    _("Question “%(name)s” needs at least two pairs to match."),
+                    _("The question needs at least two pairs to match."),
+                )
+            )
         if any(not p["answer"] for p in pairs):
-            found.append(f"{subject} has a pair without an answer.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has a pair without an answer."),
+                    _("The question has a pair without an answer."),
+                )
+            )
     elif question.type == "ordering":
         if len(spec["items"]) < 2:
-            found.append(f"{subject} needs at least two items to put in order.")
+            found.append(
+                say(
+                    _("Question “%(name)s” needs at least two items to put in order."),
+                    _("The question needs at least two items to put in order."),
+                )
+            )
         if not all(has_content(item["text"]) for item in spec["items"]):
-            found.append(f"{subject} has an item without text.")
+            found.append(
+                say(
+                    _("Question “%(name)s” has an item without text."),
+                    _("The question has an item without text."),
+                )
+            )
     return found

@@ -7,11 +7,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from .common import (
     ImportedQuestion,
     ImportReport,
+    Invalid,
     Problem,
     Skipped,
+    about,
     category_path,
     check_question,
     decode,
@@ -34,10 +38,6 @@ _TAG = re.compile(r"\[tag:([^\]]+)\]")
 _FORMAT = re.compile(r"\s*\[(html|moodle|plain|markdown)\]")
 _WEIGHT = re.compile(r"\s*%([^%]*)%")
 BLANK = "_____"  # where the answer goes in a "missing word" question
-
-
-class _Invalid(Exception):
-    """Makes the question being read unusable; the message completes "Question X"."""
 
 
 @dataclass
@@ -89,10 +89,9 @@ def parse_gift(data: bytes) -> ImportReport:
         if first.startswith("$CATEGORY:"):
             category = category_path(first.removeprefix("$CATEGORY:"))
             continue
-        try:
-            result = _read(block, category, report.warnings)
-        except _Invalid as invalid:
-            report.problems.append(Problem(block.line, str(invalid)))
+        result = _read(block, category, report.warnings)
+        if isinstance(result, Problem):
+            report.problems.append(result)
             continue
         if isinstance(result, Skipped):
             report.skipped.append(result)
@@ -104,36 +103,41 @@ def parse_gift(data: bytes) -> ImportReport:
 
 
 def _read(block, category, warnings):
+    """The question in a block: an ImportedQuestion, a Skipped, or the Problem that
+    makes it unusable."""
     text = _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], "\n".join(block.lines))
     name, start = "", 0
     if text.startswith("::"):
         end = text.find("::", 2)
         if end == -1:
-            raise _Invalid("The question title is not closed with “::”.")
+            reason = _("The question title is not closed with “::”.")
+            return Problem(block.line, reason)
         name, start = _restore(text[2:end]), end + 2
-    subject = f"Question “{name}”" if name else "The question"
-    braces = _braces(text, start, block, subject)
+    try:
+        braces = _braces(text, start, block)
+    except Invalid as invalid:
+        return Problem(block.line, invalid.reason(name))
     head = text[start : braces[0] if braces else len(text)]
     tail = text[braces[1] + 1 :] if braces else ""
     text_format, head = _format(head.lstrip(), "moodle")
     # As in Moodle: text after the answers makes a "missing word" question.
     prompt = _html(head + BLANK + tail if tail.strip() else head, text_format, True)
     name = name or default_name(prompt)
-    subject = f"Question “{name}”" if name else "The question"
     if not braces:
         return Skipped(
             block.line, "description", name, unsupported_reason("description")
         )
-    answers, _, general = text[braces[0] + 1 : braces[1]].partition("####")
+    answers, _sep, general = text[braces[0] + 1 : braces[1]].partition("####")
     answers = answers.strip()
     if not answers:
         return Skipped(block.line, "essay", name, unsupported_reason("essay"))
     notes = []
     try:
         question_type, spec = _reader(answers)(answers, text_format, notes)
-    except _Invalid as invalid:
-        raise _Invalid(f"{subject} {invalid}") from invalid
-    warnings += [f"Question “{name}” (line {block.line}): {note}" for note in notes]
+    except Invalid as invalid:
+        return Problem(block.line, invalid.reason(name))
+    # Notes are (named, unnamed) sentence pairs, like an Invalid's.
+    warnings += [about(name, *note, line=block.line) for note in notes]
     general_format, general = _format(general, text_format)
     return ImportedQuestion(
         type=question_type,
@@ -147,21 +151,33 @@ def _read(block, category, warnings):
     )
 
 
-def _braces(text, start, block, subject):
+def _braces(text, start, block):
     """Positions of the answer block's braces, None for a question without one."""
     opening, closing = text.find("{", start), text.find("}", start)
     if opening == -1 and closing == -1:
         return None
     if opening == -1 or -1 < closing < opening:
-        where = block.line_of(text, closing)
-        raise _Invalid(f"{subject} has a “}}” on line {where} with no “{{” before it.")
+        raise Invalid(
+            _("Question “%(name)s” has a “}” on line %(line)s with no “{” before it."),
+            _("The question has a “}” on line %(line)s with no “{” before it."),
+            line=block.line_of(text, closing),
+        )
     if closing == -1 or "{" in text[opening + 1 : closing]:
-        where = block.line_of(text, opening)
-        raise _Invalid(f"{subject} has a “{{” on line {where} that is never closed.")
+        raise Invalid(
+            _("Question “%(name)s” has a “{” on line %(line)s that is never closed."),
+            _("The question has a “{” on line %(line)s that is never closed."),
+            line=block.line_of(text, opening),
+        )
     if "{" in text[closing + 1 :] or "}" in text[closing + 1 :]:
-        raise _Invalid(
-            f"{subject} has more than one answer block "
-            "(write other braces as \\{ and \\})."
+        raise Invalid(
+            _(
+                "Question “%(name)s” has more than one answer block (write other "
+                "braces as \\{ and \\})."
+            ),
+            _(
+                "The question has more than one answer block (write other braces "
+                "as \\{ and \\})."
+            ),
         )
     return opening, closing
 
@@ -183,7 +199,7 @@ def _choices(answers, text_format, notes):
     choices = []
     for marker, body in _split(answers, "~="):
         weight, body = _weight(body, 1.0 if marker == "=" else 0.0)
-        text, _, feedback = body.partition("#")
+        text, _sep, feedback = body.partition("#")
         choices.append(
             {
                 "id": new_id(),
@@ -203,7 +219,11 @@ def _matching(answers, text_format, notes):
     for _marker, body in _split(answers, "="):
         left, arrow, right = body.partition("->")
         if not arrow:
-            raise _Invalid(f"has a pair without “->”: “{_restore(body).strip()}”.")
+            raise Invalid(
+                _("Question “%(name)s” has a pair without “->”: “%(pair)s”."),
+                _("The question has a pair without “->”: “%(pair)s”."),
+                pair=_restore(body).strip(),
+            )
         pairs.append(
             {
                 "id": new_id(),
@@ -215,10 +235,10 @@ def _matching(answers, text_format, notes):
 
 
 def _truefalse(answers, text_format, notes):
-    word, _, feedback = answers.partition("#")
+    word, _sep, feedback = answers.partition("#")
     correct = word.strip().upper() in ("T", "TRUE")
     # {T#shown if wrong#shown if right}, as Moodle reads it.
-    wrong, _, right = feedback.partition("#")
+    wrong, _sep, right = feedback.partition("#")
     wrong, right = _fragment(wrong, text_format), _fragment(right, text_format)
     return "truefalse", {
         "correct": correct,
@@ -231,7 +251,7 @@ def _short(answers, text_format, notes):
     items = []
     for _marker, body in _split(answers, "="):
         weight, body = _weight(body, 1.0)
-        text, _, feedback = body.partition("#")
+        text, _sep, feedback = body.partition("#")
         items.append(
             {
                 "id": new_id(),
@@ -244,13 +264,24 @@ def _short(answers, text_format, notes):
 
 
 def _numeric(answers, text_format, notes):
-    answers, tilde, _ = answers[1:].partition("~")
+    answers, tilde, _rest = answers[1:].partition("~")
     if tilde:
-        notes.append("the feedback for any other answer was not kept.")
+        notes.append(
+            (
+                _(
+                    "The feedback for any other answer of question “%(name)s” "
+                    "(line %(line)s) was not kept."
+                ),
+                _(
+                    "The feedback for any other answer of the question on line "
+                    "%(line)s was not kept."
+                ),
+            )
+        )
     items = []
     for _marker, body in _split(answers, "="):
         weight, body = _weight(body, 1.0)
-        text, _, feedback = body.partition("#")
+        text, _sep, feedback = body.partition("#")
         value, tolerance = _number(_restore(text).strip())
         items.append(
             {
@@ -273,13 +304,21 @@ def _number(text):
             low, high = Decimal(low), Decimal(high)
             value, tolerance = (low + high) / 2, abs(high - low) / 2
         else:
-            value, _, tolerance = text.partition(":")
+            value, _sep, tolerance = text.partition(":")
             value, tolerance = Decimal(value), Decimal(tolerance or "0")
     except InvalidOperation as error:
-        raise _Invalid(f"has an answer that is not a number: “{text}”.") from error
+        raise _not_a_number(text) from error
     if not (value.is_finite() and tolerance.is_finite()):
-        raise _Invalid(f"has an answer that is not a number: “{text}”.")
+        raise _not_a_number(text)
     return float(value), float(tolerance)
+
+
+def _not_a_number(text):
+    return Invalid(
+        _("Question “%(name)s” has an answer that is not a number: “%(value)s”."),
+        _("The question has an answer that is not a number: “%(value)s”."),
+        value=text,
+    )
 
 
 def _split(answers, markers):
@@ -297,8 +336,10 @@ def _weight(body, default):
     try:
         return fraction(_restore(match.group(1))), body[match.end() :]
     except ValueError as error:
-        raise _Invalid(
-            f"has a weight that is not a number: “{match.group(1)}”."
+        raise Invalid(
+            _("Question “%(name)s” has a weight that is not a number: “%(value)s”."),
+            _("The question has a weight that is not a number: “%(value)s”."),
+            value=match.group(1),
         ) from error
 
 

@@ -10,12 +10,15 @@ from urllib.parse import quote, unquote
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.utils.translation import gettext as _
 
 from .common import (
     ImportedQuestion,
     ImportReport,
+    Invalid,
     Problem,
     Skipped,
+    about,
     category_path,
     category_text,
     check_question,
@@ -28,10 +31,6 @@ from .common import (
 )
 
 PLUGINFILE = "@@PLUGINFILE@@/"
-
-
-class _Invalid(Exception):
-    """Makes the question being read unusable; the message completes "Question X"."""
 
 
 class _LineRecorder(ET.TreeBuilder):
@@ -57,15 +56,16 @@ def _parse(data):
         parser.feed(data)
         return parser.close(), recorder.lines, None
     except ParseError as error:
+        # The parser's own words (in English), e.g. "mismatched tag".
         message = re.sub(r": line \d+, column \d+$", "", str(error))
-        reason = f"The file is not well-formed XML ({message})."
+        reason = _("The file is not well-formed XML (%(error)s).") % {"error": message}
         return None, {}, Problem(error.position[0], reason)
     except EntitiesForbidden:
-        reason = "The file declares XML entities, which are not allowed."
+        reason = _("The file declares XML entities, which are not allowed.")
     except DefusedXmlException:
-        reason = "The file uses XML features that are not allowed (DTD or external)."
+        reason = _("The file uses XML features that are not allowed (DTD or external).")
     except LookupError as error:  # the XML declaration names an unknown encoding
-        reason = f"The file cannot be read ({error})."
+        reason = _("The file cannot be read (%(error)s).") % {"error": error}
     return None, {}, Problem(parser.parser.CurrentLineNumber, reason)
 
 
@@ -84,26 +84,44 @@ class _Question:
         self.images = {}
         self.svg = set()
 
-    @property
-    def subject(self):
-        return f"Question “{self.name}”" if self.name else "The question"
-
     def load_files(self):
         for file in self.element.iter("file"):
             folder = file.get("path", "/").strip("/")
             key = f"{folder}/{file.get('name', '')}" if folder else file.get("name", "")
             if file.get("encoding", "base64") != "base64":
-                raise _Invalid(f"embeds {key} in an encoding other than base64.")
+                raise Invalid(
+                    _(
+                        "Question “%(name)s” embeds %(file)s in an encoding other "
+                        "than base64."
+                    ),
+                    _("The question embeds %(file)s in an encoding other than base64."),
+                    file=key,
+                )
             try:
                 content = base64.b64decode(file.text or "")
             except ValueError as error:  # binascii.Error, or non-ASCII text
-                raise _Invalid(f"embeds {key}, which cannot be decoded.") from error
+                raise Invalid(
+                    _("Question “%(name)s” embeds %(file)s, which cannot be decoded."),
+                    _("The question embeds %(file)s, which cannot be decoded."),
+                    file=key,
+                ) from error
             # SVG can carry scripts; sniffing the content catches a renamed one.
             if key.lower().endswith((".svg", ".svgz")) or content.lstrip()[:1] == b"<":
                 self.svg.add(key)
                 self.warnings.append(
-                    f"Image {key} was removed from question “{self.name}” "
-                    f"(line {self.line}): SVG images are not accepted."
+                    about(
+                        self.name,
+                        _(
+                            "Image %(file)s was removed from question “%(name)s” "
+                            "(line %(line)s): SVG images are not accepted."
+                        ),
+                        _(
+                            "Image %(file)s was removed from the question on line "
+                            "%(line)s: SVG images are not accepted."
+                        ),
+                        file=key,
+                        line=self.line,
+                    )
                 )
             else:
                 self.images[key] = content
@@ -129,13 +147,39 @@ class _Question:
         try:
             return fraction(raw)
         except ValueError as error:
-            raise _Invalid(f"has a weight that is not a number: “{raw}”.") from error
+            raise Invalid(
+                _(
+                    "Question “%(name)s” has a weight that is not a number: "
+                    "“%(value)s”."
+                ),
+                _("The question has a weight that is not a number: “%(value)s”."),
+                value=raw,
+            ) from error
 
     def number(self, text, what):
+        """A number from text; ``what`` ("answer", "tolerance" or "mark") says which
+        sentence tells that it is not one."""
         try:
             return to_number(text)
         except ValueError as error:
-            raise _Invalid(f"has {what} that is not a number: “{text}”.") from error
+            named, unnamed = _NOT_A_NUMBER[what]()
+            raise Invalid(named, unnamed, value=text) from error
+
+
+_NOT_A_NUMBER = {
+    "answer": lambda: (
+        _("Question “%(name)s” has an answer that is not a number: “%(value)s”."),
+        _("The question has an answer that is not a number: “%(value)s”."),
+    ),
+    "tolerance": lambda: (
+        _("Question “%(name)s” has a tolerance that is not a number: “%(value)s”."),
+        _("The question has a tolerance that is not a number: “%(value)s”."),
+    ),
+    "mark": lambda: (
+        _("Question “%(name)s” has a default mark that is not a number: “%(value)s”."),
+        _("The question has a default mark that is not a number: “%(value)s”."),
+    ),
+}
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -177,7 +221,10 @@ def _truefalse(q):
     if weights.get(True) == 1 or weights.get(False) == 1:
         correct = weights.get(True) == 1
     else:
-        raise _Invalid("has no correct answer (100%).")
+        raise Invalid(
+            _("Question “%(name)s” has no correct answer (100%%)."),
+            _("The question has no correct answer (100%%)."),
+        )
     return "truefalse", {
         "correct": correct,
         "feedback_true": feedback[True],
@@ -209,16 +256,26 @@ def _numerical(q):
         value = (answer.findtext("text") or "").strip()
         if value == "*":  # Moodle's "any other answer", here only for its feedback
             q.warnings.append(
-                f"The feedback for any other answer of question “{q.name}” "
-                f"(line {q.line}) was not kept."
+                about(
+                    q.name,
+                    _(
+                        "The feedback for any other answer of question “%(name)s” "
+                        "(line %(line)s) was not kept."
+                    ),
+                    _(
+                        "The feedback for any other answer of the question on line "
+                        "%(line)s was not kept."
+                    ),
+                    line=q.line,
+                )
             )
             continue
         tolerance = (answer.findtext("tolerance") or "").strip() or "0"
         answers.append(
             {
                 "id": new_id(),
-                "value": q.number(value, "an answer"),
-                "tolerance": q.number(tolerance, "a tolerance"),
+                "value": q.number(value, "answer"),
+                "tolerance": q.number(tolerance, "tolerance"),
                 "fraction": q.weight(answer),
                 "feedback": q.html(answer.find("feedback")),
             }
@@ -288,9 +345,9 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
         report.problems.append(problem)
         return report
     if root.tag != "quiz":
-        reason = (
-            f"This is not a Moodle XML question file (it starts with <{root.tag}>)."
-        )
+        reason = _(
+            "This is not a Moodle XML question file (it starts with <%(tag)s>)."
+        ) % {"tag": root.tag}
         report.problems.append(Problem(lines.get(root, 1), reason))
         return report
     category = []
@@ -303,7 +360,12 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
         q = _Question(element, line, report.warnings)
         reader = READERS.get(source_type)
         if not source_type:
-            report.problems.append(Problem(line, f"{q.subject} has no type."))
+            reason = about(
+                q.name,
+                _("Question “%(name)s” has no type."),
+                _("The question has no type."),
+            )
+            report.problems.append(Problem(line, reason))
         elif reader is None:
             name = q.name or default_name(element.findtext("questiontext/text") or "")
             reason = unsupported_reason(source_type)
@@ -311,8 +373,8 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
         else:
             try:
                 question = _read(q, reader, category)
-            except _Invalid as invalid:
-                report.problems.append(Problem(line, f"{q.subject} {invalid}"))
+            except Invalid as invalid:
+                report.problems.append(Problem(line, invalid.reason(q.name)))
                 continue
             problems = check_question(question)
             report.problems.extend(Problem(line, reason) for reason in problems)
@@ -337,7 +399,7 @@ def _read(q, reader, category):
             for tag in q.element.findall("tags/tag/text")
             if tag.text and tag.text.strip()
         ],
-        mark=q.number(mark, "a default mark"),
+        mark=q.number(mark, "mark"),
         line=q.line,
         images=q.images,
     )
@@ -485,7 +547,7 @@ def _field(parent, tag, html, images, extra=()):
     node = ET.SubElement(parent, tag, format="html")
     _text(node, html)
     for name in [n for n in images if _shows(html, n)] + list(extra):
-        folder, _, filename = name.rpartition("/")
+        folder, _sep, filename = name.rpartition("/")
         path = f"/{folder}/" if folder else "/"
         file = ET.SubElement(node, "file", name=filename, path=path, encoding="base64")
         file.text = base64.b64encode(images[name]).decode("ascii")
