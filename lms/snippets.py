@@ -3,12 +3,21 @@ plugins alike: listed, created, edited and chosen only in the organisation whose
 admin is in use (the admin's hostname), and a form can only point at objects of
 that same organisation, whatever a crafted request posts."""
 
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
     SnippetChooserViewSet,
 )
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+)
 
 
 def scope_form(form, organisation):
@@ -41,6 +50,23 @@ class OrganisationEditView(ScopedFormMixin, EditView):
     pass
 
 
+class OrganisationDeleteView(DeleteView):
+    """What results depend on is protected (``on_delete=PROTECT``): say so, keep it."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” is still used (by results or other content): it was kept."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.get_success_url())
+
+
 class OrganisationChoices:
     def get_object_list(self):
         return self.model_class.objects.for_organisation(self.request.organisation)
@@ -62,6 +88,7 @@ class OrganisationChooserViewSet(SnippetChooserViewSet):
 class OrganisationSnippetViewSet(SnippetViewSet):
     add_view_class = OrganisationCreateView
     edit_view_class = OrganisationEditView
+    delete_view_class = OrganisationDeleteView
     chooser_viewset_class = OrganisationChooserViewSet
 
     def get_queryset(self, request):

@@ -590,3 +590,21 @@ def test_a_trainer_writes_a_question_in_the_admin(client_a, quizzes_on, org_b):
     assert [c["fraction"] for c in made.spec["choices"]] == [1, 0]
     assert all(c["id"] for c in made.spec["choices"])
     assert made.versions.count() == 1
+
+
+def test_what_results_depend_on_cannot_be_deleted(client_a, quizzes_on):
+    from relais_quizzes.models import Question, Quiz
+
+    asked = single(quizzes_on)
+    quiz = make_quiz(quizzes_on, [asked])
+    _attempt_with(quiz, member(quizzes_on), ["c0"])
+    client_a.force_login(member(quizzes_on, Role.TRAINER))
+    for url in (
+        f"/admin/snippets/quizzes/question/delete/{asked.pk}/",
+        f"/admin/snippets/quizzes/quiz/delete/{quiz.pk}/",
+    ):
+        response = client_a.post(url)
+        assert response.status_code in (302, 403), url
+    assert Question.objects.filter(pk=asked.pk).exists()
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Attempt.objects.count() == 1

@@ -406,7 +406,8 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", _("Submitted")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # Results are never lost: a quiz with attempts cannot be deleted.
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
