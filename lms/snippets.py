@@ -60,7 +60,8 @@ class OrganisationDeleteView(DeleteView):
             messages.error(
                 self.request,
                 _(
-                    "“%(object)s” is still used (by results or other content): it was kept."
+                    "“%(object)s” is still used (by results or other content): "
+                    "it was kept."
                 )
                 % {"object": self.object},
             )
