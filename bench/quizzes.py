@@ -301,8 +301,9 @@ def under_load(site, rounds):
     statuses, taken = Counter(), {}
     started = time.time()
     with gunicorn(workers=WORKERS) as port:
-        for _round in range(rounds):
+        for number in range(1, rounds + 1):
             tally, phases, kept = load_round(port, cookies, quiz.uuid)
+            print(f"round {number}: {sum(phases.values()):.0f} s", file=sys.stderr)
             taken.update(kept)
             for kind, figure in figures.items():
                 latencies = sorted(ms for k, _s, ms in tally if k == kind)
