@@ -243,6 +243,8 @@ def construct_demo(site, people):
                 due_days=10,
             ),
         ]
+        for order, step in enumerate(path.steps.all()):
+            step.sort_order = order  # PostgreSQL sorts a NULL order last
         path.save()
 
     BadgeClass.objects.get_or_create(

@@ -87,7 +87,7 @@ def learners(quiz):
             best=Max(_percent()),
             last=Subquery(last.annotate(p=_percent()).values("p")[:1]),
             last_at=Max("submitted_at"),
-            passed=Max("passed"),
+            passed=Count("pk", filter=Q(passed=True)),  # attempts passed
         )
         .order_by("user__last_name", "user__first_name", "user")
     )

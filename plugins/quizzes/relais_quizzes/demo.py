@@ -3,6 +3,8 @@ of the front-desk onboarding path."""
 
 import uuid
 
+from django.db.models import Max
+
 from lms.models import PluginActivation
 from relais_quizzes.imports import answer_value
 from relais_quizzes.models import (
@@ -322,5 +324,5 @@ def _add_to_path(site, quiz):
         instructions="Vérifiez vos connaissances avant votre première permanence.",
         target=str(quiz.pk),
         due_days=12,
-        sort_order=path.steps.count(),
+        sort_order=(path.steps.aggregate(last=Max("sort_order"))["last"] or 0) + 1,
     )
