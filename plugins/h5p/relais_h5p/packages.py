@@ -1,25 +1,29 @@
 """Checking and extracting .h5p packages, streamed member by member.
 
-pyh5p checks every archive member (path traversal, absolute paths, symlinks, allowed
-extensions, size and compression-ratio limits) and parses library ids; this module
-adds the platform's own rules and never holds a whole package in memory. Libraries go
+The archive itself is checked by the core's ``lms.archives`` (path traversal,
+absolute paths, symlinks, allowed extensions, size and compression-ratio limits, the
+same for every kind of package); pyh5p parses library ids; this module adds the H5P
+rules and never holds a whole package in memory. Libraries go
 to one shared store (``h5p/libraries/<Machine-major.minor>/``), written once; content
 goes to ``h5p/content/<uuid>/``. A rejected package leaves nothing behind.
 """
 
 import json
-import posixpath
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from pyh5p.errors import PackageError
 from pyh5p.library import LibraryId
-from pyh5p.security import ArchiveLimits, validate_archive_member
+
+from lms.archives import (
+    ArchiveLimits,
+    ArchiveRejected,
+    Writer,
+    checked_archive,
+    remove_tree,
+)
 
 STORE = "h5p"
 # Harmless files some exporters leave at the top level: skipped, never extracted.
@@ -27,8 +31,7 @@ TOLERATED = frozenset({"H5P_CONTENT_HERE.txt"})
 REQUIRED_METADATA = ("title", "mainLibrary", "preloadedDependencies")
 
 
-class PackageRejected(Exception):
-    """A package that cannot be used; the message names the file and the reason."""
+PackageRejected = ArchiveRejected  # the name this plugin's callers know
 
 
 @dataclass
@@ -68,30 +71,10 @@ def _json(archive, info, *, bom_ok=False):
 def inspect(path, known_libraries=frozenset()):
     """Check a package without extracting it. ``known_libraries`` holds the folder
     names already in the store (for content-only packages)."""
-    policy = limits()
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise PackageRejected(f"not an H5P (ZIP) file: {error}") from error
-    with archive:
-        seen, members, total = set(), [], 0
-        for info in archive.infolist():
-            name = info.filename
-            if name in seen:
-                raise PackageRejected(f"{name}: the archive holds this entry twice")
-            seen.add(name)
-            if name in TOLERATED or info.is_dir():
-                continue
-            try:
-                validate_archive_member(name, info, policy)
-            except PackageError as error:
-                raise PackageRejected(str(error)) from error
-            total += info.file_size
-            if total > policy.max_total_size:
-                raise PackageRejected(
-                    "the package is larger than allowed once unpacked"
-                )
-            members.append(info)
+    with checked_archive(path, limits(), kind="H5P", tolerated=TOLERATED) as (
+        archive,
+        members,
+    ):
         by_name = {info.filename: info for info in members}
         if "h5p.json" not in by_name:
             raise PackageRejected("h5p.json: missing; this is not an H5P package")
@@ -176,29 +159,20 @@ def extract(path, inspection, content):
     On any error, removes what it wrote and re-raises."""
     from relais_h5p.models import H5PLibrary
 
-    written, rows = [], []
-    try:
-        with zipfile.ZipFile(path) as archive:
+    rows = []
+    with zipfile.ZipFile(path) as archive, Writer() as writer:
+        for info in inspection.members:
+            top = info.filename.partition("/")[0]
+            if top in ("content", "h5p.json"):
+                writer.copy(archive, info, f"{content_dir(content)}/{info.filename}")
+        for folder, (library, document) in inspection.libraries.items():
+            row, created = _library_row(H5PLibrary, library, document)
+            rows.append(row)
+            if not created:
+                continue  # already in the store: not written again
             for info in inspection.members:
-                top = info.filename.partition("/")[0]
-                if top in ("content", "h5p.json"):
-                    written.append(
-                        _copy(archive, info, f"{content_dir(content)}/{info.filename}")
-                    )
-            for folder, (library, document) in inspection.libraries.items():
-                row, created = _library_row(H5PLibrary, library, document)
-                rows.append(row)
-                if not created:
-                    continue  # already in the store: not written again
-                for info in inspection.members:
-                    if info.filename.startswith(folder + "/"):
-                        written.append(
-                            _copy(archive, info, f"{STORE}/libraries/{info.filename}")
-                        )
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
-        raise
+                if info.filename.startswith(folder + "/"):
+                    writer.copy(archive, info, f"{STORE}/libraries/{info.filename}")
     # A content-only package uses libraries already in the store.
     stored = Q()
     for dependency in inspection.metadata.get("preloadedDependencies") or []:
@@ -232,27 +206,8 @@ def _library_row(model, library, document):
         ), False
 
 
-def _copy(archive, info, name):
-    if posixpath.normpath(name) != name:
-        raise PackageRejected(f"{info.filename}: unsafe path")
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    with archive.open(info) as member:  # streamed in chunks, never read whole
-        return default_storage.save(name, File(member, name=posixpath.basename(name)))
-
-
 def remove(content):
     """Delete a content's extracted files and its uploaded package."""
-    directories, files = [content_dir(content)], []
-    while directories:
-        directory = directories.pop()
-        try:
-            subdirectories, names = default_storage.listdir(directory)
-        except FileNotFoundError:
-            continue
-        directories += [f"{directory}/{sub}" for sub in subdirectories]
-        files += [f"{directory}/{name}" for name in names]
-    for name in files:
-        default_storage.delete(name)
+    remove_tree(content_dir(content))
     if content.package:
         content.package.delete(save=False)

@@ -1,0 +1,108 @@
+"""Uploaded ZIP packages (H5P, SCORM…), read safely: one implementation for every
+plugin that takes packages written by others.
+
+Each member is checked before anything is written, with pyh5p's archive policy (path
+traversal, absolute paths, symlinks, allowed extensions, per-file size, compression
+ratio, number of files), plus duplicate entries and the total unpacked size. Members
+are then copied to storage one by one, streamed, never held whole in memory; a copy
+that fails removes what it wrote.
+"""
+
+import posixpath
+import zipfile
+from contextlib import contextmanager
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from pyh5p.errors import PackageError
+from pyh5p.security import ArchiveLimits, validate_archive_member
+
+__all__ = [
+    "ArchiveLimits",
+    "ArchiveRejected",
+    "Writer",
+    "checked_archive",
+    "remove_tree",
+]
+
+
+class ArchiveRejected(Exception):
+    """A package that cannot be used; the message names the file and the reason."""
+
+
+@contextmanager
+def checked_archive(path, limits, *, kind, tolerated=frozenset()):
+    """Open a ZIP and check every member: yields (archive, members to extract).
+    Directories and ``tolerated`` top-level names are left out of the members."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ArchiveRejected(f"not a {kind} (ZIP) file: {error}") from error
+    with archive:
+        seen, members, total = set(), [], 0
+        infos = archive.infolist()
+        if len(infos) > limits.max_files:
+            raise ArchiveRejected(
+                f"the package holds more than {limits.max_files} files"
+            )
+        for info in infos:
+            name = info.filename
+            if name in seen:
+                raise ArchiveRejected(f"{name}: the archive holds this entry twice")
+            seen.add(name)
+            if name in tolerated or info.is_dir():
+                continue
+            try:
+                validate_archive_member(name, info, limits)
+            except PackageError as error:
+                raise ArchiveRejected(str(error)) from error
+            total += info.file_size
+            if total > limits.max_total_size:
+                raise ArchiveRejected(
+                    "the package is larger than allowed once unpacked"
+                )
+            members.append(info)
+        yield archive, members
+
+
+class Writer:
+    """Copies members to storage; on an error inside ``with``, removes them all."""
+
+    def __init__(self):
+        self.written = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is not None:
+            for name in self.written:
+                default_storage.delete(name)
+        return False
+
+    def copy(self, archive, info, name):
+        if posixpath.normpath(name) != name:
+            raise ArchiveRejected(f"{info.filename}: unsafe path")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with archive.open(info) as member:  # streamed in chunks, never read whole
+            saved = default_storage.save(
+                name, File(member, name=posixpath.basename(name))
+            )
+        self.written.append(saved)
+        return saved
+
+
+def remove_tree(directory):
+    """Delete every file under a storage directory."""
+    directories, files = [directory], []
+    while directories:
+        current = directories.pop()
+        try:
+            subdirectories, names = default_storage.listdir(current)
+        except FileNotFoundError:
+            continue
+        directories += [f"{current}/{sub}" for sub in subdirectories]
+        files += [f"{current}/{name}" for name in names]
+    for name in files:
+        default_storage.delete(name)
