@@ -326,6 +326,11 @@ def test_the_block_chooser_offers_only_this_organisations_ready_contents(
     assert ours.title in text
     assert "Leur quiz" not in text
     assert "Quiz refusé" not in text
+    found = client.get(
+        "/admin/snippets/choose/h5p/h5pcontent/results/?q=quiz", HTTP_HOST="a.test"
+    ).content.decode()  # the search results, the same rule
+    assert ours.title in found
+    assert "Leur quiz" not in found and "Quiz refusé" not in found
 
 
 def test_the_library_lists_type_libraries_warnings_and_the_lessons_using_it(

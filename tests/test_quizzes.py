@@ -608,3 +608,23 @@ def test_what_results_depend_on_cannot_be_deleted(client_a, quizzes_on):
     assert Question.objects.filter(pk=asked.pk).exists()
     assert Quiz.objects.filter(pk=quiz.pk).exists()
     assert Attempt.objects.count() == 1
+
+
+def test_choosers_offer_only_the_organisations_questions_and_quizzes(
+    client_a, quizzes_on, org_b
+):
+    single(quizzes_on, name="Notre question")
+    single(org_b, name="Leur question")
+    make_quiz(quizzes_on, [], title="Notre quiz")
+    make_quiz(org_b, [], title="Leur quiz")
+    client_a.force_login(member(quizzes_on, Role.TRAINER))
+    for model, ours, theirs in (
+        ("question", "Notre question", "Leur question"),
+        ("quiz", "Notre quiz", "Leur quiz"),
+    ):
+        for view in ("", "results/?q=Leur"):
+            page = client_a.get(f"/admin/snippets/choose/quizzes/{model}/{view}")
+            text = page.content.decode()
+            assert page.status_code == 200 and theirs not in text
+            if not view:
+                assert ours in text

@@ -92,7 +92,12 @@ class H5PContent(index.Indexed, models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     panels = [FieldPanel("title"), FieldPanel("package")]
-    search_fields = [index.SearchField("title"), index.FilterField("organisation")]
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("organisation"),
+        index.FilterField("status"),
+    ]
 
     class Meta:
         verbose_name = _("H5P content")

@@ -8,14 +8,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-)
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from lms.plugins.menu import MenuLink
+from lms.snippets import (
+    OrganisationChooseResultsView,
+    OrganisationChooserViewSet,
+    OrganisationChooseView,
+)
 from relais_h5p.blocks import H5PActivityBlock
 from relais_h5p.models import H5PContent
 from relais_h5p.tasks import process_package
@@ -47,24 +47,22 @@ class RenameView(EditView):
         return RenameForm
 
 
-class OrganisationContents:
-    """The chooser offers only this organisation's ready contents."""
+class ReadyOnly:
+    """Only ready contents can go in a lesson."""
 
     def get_object_list(self):
-        return H5PContent.objects.for_organisation(self.request.organisation).filter(
-            status=H5PContent.Status.READY
-        )
+        return super().get_object_list().filter(status=H5PContent.Status.READY)
 
 
-class ChooseContent(OrganisationContents, ChooseView):
+class ChooseContent(ReadyOnly, OrganisationChooseView):
     pass
 
 
-class ChooseContentResults(OrganisationContents, ChooseResultsView):
+class ChooseContentResults(ReadyOnly, OrganisationChooseResultsView):
     pass
 
 
-class H5PChooserViewSet(SnippetChooserViewSet):
+class H5PChooserViewSet(OrganisationChooserViewSet):
     choose_view_class = ChooseContent
     choose_results_view_class = ChooseContentResults
 

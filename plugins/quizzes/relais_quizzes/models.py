@@ -151,6 +151,7 @@ class Question(index.Indexed, ClusterableModel):
     ]
     search_fields = [
         index.SearchField("name"),
+        index.AutocompleteField("name"),  # choosers find "frig" in "Frigo"
         index.SearchField("prompt"),
         index.FilterField("organisation"),
         index.FilterField("category"),
@@ -346,7 +347,11 @@ class Quiz(index.Indexed, ClusterableModel):
             _("How it is shown"),
         ),
     ]
-    search_fields = [index.SearchField("title"), index.FilterField("organisation")]
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("organisation"),
+    ]
 
     class Meta:
         verbose_name = _("quiz")

@@ -57,6 +57,13 @@ def _rich(label):
     )
 
 
+def _credit():
+    """The share of the question's points an accepted answer earns."""
+    return blocks.FloatBlock(
+        label=_("Credit (0 to 1)"), default=1, min_value=0, max_value=1
+    )
+
+
 def _feedback():
     return blocks.RichTextBlock(
         label=_("Feedback for this answer"),
@@ -349,15 +356,7 @@ class ShortText(QuestionType):
                         blocks.StructBlock(
                             [
                                 ("text", blocks.CharBlock(label=_("Accepted answer"))),
-                                (
-                                    "fraction",
-                                    blocks.FloatBlock(
-                                        label=_("Credit (0 to 1)"),
-                                        default=1,
-                                        min_value=0,
-                                        max_value=1,
-                                    ),
-                                ),
+                                ("fraction", _credit()),
                                 ("feedback", _feedback()),
                             ]
                         ),
@@ -450,15 +449,7 @@ class Numeric(QuestionType):
                                         min_value=0,
                                     ),
                                 ),
-                                (
-                                    "fraction",
-                                    blocks.FloatBlock(
-                                        label=_("Credit (0 to 1)"),
-                                        default=1,
-                                        min_value=0,
-                                        max_value=1,
-                                    ),
-                                ),
+                                ("fraction", _credit()),
                                 ("feedback", _feedback()),
                             ]
                         ),
