@@ -9,12 +9,13 @@ Seeds, once, its own organisation (``quizzes.bench.test``): 2,000 learners, a tr
 questions with 10,000 submitted attempts (200,000 answers).
 
 1. Under load (gunicorn, 4 sync workers; 200 client threads, one per learner with
-   its session), each round: every learner GETs the home page 20 times (the
-   baseline: same clients, same concurrency), starts an attempt, autosaves its 20
+   its session), each round: every learner starts an attempt, autosaves its 20
    answers (a quarter change their mind on two, a quarter re-send three older
-   revisions that must be ignored), then submits, the last answer in the same post
-   as a form sends it; one in ten sends the submit twice at once. Barriers separate
-   the phases, so requests/s is a phase's requests over its duration. Then the
+   revisions that must be ignored) in 4 phases, each after a phase of 5 GETs of
+   the home page (the baseline: same clients, same concurrency, interleaved), then
+   submits, the last answer in the same post as a form sends it; one in ten sends
+   the submit twice at once. Barriers separate the phases, so requests/s is the
+   requests of a kind over the time its phases took. Then the
    database is checked: every answer is the last one sent, every attempt submitted
    and scored on those answers, one passed/failed statement per attempt. A lost
    answer, a duplicate, or any status other than the expected one (a 5xx above
@@ -49,6 +50,8 @@ WORKERS, BATCH = 4, 500
 LOAD_QUIZ, ANALYSED_QUIZ = "Hygiène (charge)", "Hygiène (10 000 tentatives)"
 CSRF = "quizbench" * 3 + "token"  # any 32 letters: the cookie and the header agree
 EXPECTED = {"home": 200, "start": 302, "autosave": 200, "submit": 302}
+CHUNKS = 4  # autosaves come in 4 phases, each after a phase of home page requests
+PHASES = ["start", *["home", "autosave"] * CHUNKS, "submit"]
 
 
 def setup():
@@ -185,7 +188,8 @@ def _attempts(quiz, users):
 
 
 class Learner:
-    """One learner's keep-alive connection; every request lands in ``tally``."""
+    """One learner's connection (reopened by http.client when gunicorn's sync
+    workers close it); every request lands in ``tally``."""
 
     def __init__(self, port, cookie, tally):
         self.port, self.cookie, self.tally = port, cookie, tally
@@ -233,16 +237,19 @@ def autosaves(rng, clock):
 def take_quiz(learner, index, quiz_uuid, barrier, taken):
     rng = random.Random(index)  # noqa: S311 (fake answers)
     clock = iter(range(time.time_ns() // 1000, 2**62))  # revisions, as the browser's
-    for _ in range(QUESTIONS):
-        learner.send("home", "/")
-    barrier.wait()
     attempt = learner.send("start", f"/quizzes/{quiz_uuid}/start", {"activity": ""})
     barrier.wait()
     sends, kept = autosaves(rng, clock)
-    for position, revision, choice in sends:
-        fields = {"position": position, "rev": revision, f"q{position}": choice}
-        learner.send("autosave", f"{attempt}save", fields)
-    barrier.wait()
+    for chunk in range(CHUNKS):  # A/B interleaved with the baseline
+        for _ in range(QUESTIONS // CHUNKS):
+            learner.send("home", "/")
+        barrier.wait()
+        for position, revision, choice in sends[
+            len(sends) * chunk // CHUNKS : len(sends) * (chunk + 1) // CHUNKS
+        ]:
+            fields = {"position": position, "rev": revision, f"q{position}": choice}
+            learner.send("autosave", f"{attempt}save", fields)
+        barrier.wait()
     # A form post carries the answers on its page: here the last one.
     last = {"positions": QUESTIONS, f"q{QUESTIONS}": kept[QUESTIONS]}
     submit = ("submit", f"{attempt}?q={QUESTIONS}", {**last, "action": "submit"})
@@ -281,9 +288,9 @@ def load_round(port, cookies, quiz_uuid):
         thread.join()
     if failures:
         raise RuntimeError(f"{len(failures)} clients failed, e.g. {failures[0]}")
-    phases = dict(
-        zip(EXPECTED, [b - a for a, b in itertools.pairwise(marks)], strict=True)
-    )
+    phases = Counter()
+    for kind, (start, end) in zip(PHASES, itertools.pairwise(marks), strict=True):
+        phases[kind] += end - start
     return tally, phases, taken
 
 
@@ -451,6 +458,7 @@ def main():
             "scores not from the kept answers",
             "attempts without a result",
             "duplicate results",
+            "answers saved after submission",
         )
         if checks[name]
     ]

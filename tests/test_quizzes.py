@@ -160,8 +160,8 @@ def test_bad_answers_are_refused_and_change_nothing(client_a, quizzes_on, org_b)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submissions_of_one_attempt_grade_it_once(
-    org_a, enable_plugin, django_db_serialized_rollback
+def test_concurrent_submissions_grade_once_and_late_answers_change_nothing(
+    django_db_serialized_rollback, org_a, enable_plugin
 ):
     enable_plugin(org_a, "quizzes")
     learner = member(org_a)
@@ -186,6 +186,7 @@ def test_concurrent_submissions_of_one_attempt_grade_it_once(
     assert Statement.objects.filter(object_id=quiz.object_id).count() == 1
     attempt.refresh_from_db()
     assert attempt.passed and attempt.percent == 100
+    answers_racing_a_submission_are_graded_or_refused(org_a)
 
 
 def test_a_double_click_on_submit_gives_one_result(client_a, quizzes_on):
@@ -628,3 +629,55 @@ def test_choosers_offer_only_the_organisations_questions_and_quizzes(
             assert page.status_code == 200 and theirs not in text
             if not view:
                 assert ours in text
+
+
+def test_an_answer_arriving_after_the_submission_is_refused(quizzes_on):
+    """The autosave loaded the attempt before the submit committed: it must not
+    change an answer that was already graded."""
+    learner = member(quizzes_on)
+    attempt = start(make_quiz(quizzes_on, [single(quizzes_on)]), learner)
+    save_answer(attempt, 1, Data(q1="c0"), revision=1)
+    stale = Attempt.objects.get(pk=attempt.pk)  # loaded while still open
+    submit(attempt)
+    with pytest.raises(Refused) as refused:
+        save_answer(stale, 1, Data(q1="c1"), revision=2)
+    assert refused.value.status == 409
+    slot = Slot.objects.get(attempt=attempt)
+    assert (slot.response, slot.fraction) == ("c0", 1.0)
+
+
+def answers_racing_a_submission_are_graded_or_refused(org_a):
+    """An answer racing the submission: graded if it came first, else refused."""
+    quiz = make_quiz(org_a, [single(org_a)])
+    for _ in range(5):
+        attempt = start(quiz, member(org_a))
+        save_answer(attempt, 1, Data(q1="c1"), revision=1)
+        barrier, refused = threading.Barrier(2), []
+
+        def change_answer(attempt=attempt, barrier=barrier, refused=refused):
+            stale = Attempt.objects.get(pk=attempt.pk)
+            barrier.wait()
+            try:
+                save_answer(stale, 1, Data(q1="c0"), revision=2)
+            except Refused:
+                refused.append(True)
+            finally:
+                connection.close()
+
+        def submit_now(attempt=attempt, barrier=barrier):
+            stale = Attempt.objects.get(pk=attempt.pk)
+            barrier.wait()
+            try:
+                submit(stale)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=f) for f in (change_answer, submit_now)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        slot = Slot.objects.get(attempt=attempt)
+        # Whatever won, the stored answer is the one that was graded.
+        assert slot.fraction == (1.0 if slot.response == "c0" else 0.0)
+        assert (slot.response == "c1") == bool(refused)

@@ -22,6 +22,8 @@ if REDIS_URL:
     TASKS["rq"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}
     CACHES["default"]["KEY_PREFIX"] = "relais-test"
 LOGGING["loggers"]["lms"]["level"] = "WARNING"
+# Threads of the live server and of concurrency tests close what they open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not the shared in-memory database: the browser tests' live server
     # writes from several threads, which in-memory SQLite answers with "table is

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.statements import InvalidStatement, record_statement
-from relais_quizzes.models import Attempt, Question, Slot
+from relais_quizzes.models import Attempt, Question, QuestionVersion, Slot
 from relais_quizzes.types import InvalidResponse
 
 # Answers sent this long after the deadline still count: the network is slow.
@@ -135,7 +135,7 @@ def _draw(quiz):
     questions = fixed + drawn
     if quiz.shuffle_questions:
         random.shuffle(questions)
-    return [question.current_version() for question in questions]
+    return QuestionVersion.current(questions)
 
 
 def _schedule_close(attempt):
@@ -196,16 +196,35 @@ def save_answer(attempt, position, data, revision=None):
     except InvalidResponse as error:
         raise Refused(str(error)) from error
     now = timezone.now()
-    saved = Slot.objects.filter(pk=slot.pk)
-    if revision is None:
-        saved.update(response=response, revision=F("revision") + 1, saved_at=now)
-    else:
-        # Autosaves may arrive out of order: an older one never overwrites.
-        saved.filter(revision__lt=revision).update(
-            response=response, revision=revision, saved_at=now
-        )
+    with transaction.atomic():
+        _hold_open(attempt, now)
+        saved = Slot.objects.filter(pk=slot.pk, checked=False)
+        if revision is None:
+            saved = saved.update(
+                response=response, revision=F("revision") + 1, saved_at=now
+            )
+        else:
+            # Autosaves may arrive out of order: an older one never overwrites.
+            saved = saved.filter(revision__lt=revision).update(
+                response=response, revision=revision, saved_at=now
+            )
     slot.response = response
-    return slot
+    return bool(saved)
+
+
+def _hold_open(attempt, now):
+    """Lock the attempt while an answer is written, if it is still open: the first
+    write of the transaction, so a submit either waits for this answer (and grades
+    it) or has already happened (and the answer is refused). On PostgreSQL the row
+    lock does it, on SQLite the database's write lock."""
+    still_open = Attempt.objects.filter(
+        pk=attempt.pk, state=Attempt.State.IN_PROGRESS
+    ).update(last_saved_at=now)
+    if not still_open:
+        raise Refused(
+            _("This attempt is already submitted; its answers can no longer change."),
+            status=409,
+        )
 
 
 def check(attempt, position):
@@ -213,12 +232,13 @@ def check(attempt, position):
     slot = attempt.slots.select_related("version").filter(position=position).first()
     if slot is None:
         raise Refused(_("This attempt has no such question."))
-    if not attempt.is_open:
-        raise Refused(_("This attempt is already submitted."), 409)
-    grade = slot.version.kind.grade(slot.version.spec, slot.response)
-    Slot.objects.filter(pk=slot.pk).update(
-        checked=True, fraction=grade.fraction, needs_review=grade.needs_review
-    )
+    with transaction.atomic():
+        _hold_open(attempt, timezone.now())
+        slot.refresh_from_db()
+        grade = slot.version.kind.grade(slot.version.spec, slot.response)
+        Slot.objects.filter(pk=slot.pk).update(
+            checked=True, fraction=grade.fraction, needs_review=grade.needs_review
+        )
     slot.refresh_from_db()
     return slot, grade
 

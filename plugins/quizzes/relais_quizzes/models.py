@@ -196,16 +196,7 @@ class Question(index.Indexed, ClusterableModel):
 
     def current_version(self):
         """The latest version, made now if the question changed since."""
-        snapshot = self.snapshot()
-        latest = self.versions.order_by("-number").first()
-        if latest and latest.content == snapshot:
-            return latest
-        version, _created = QuestionVersion.objects.get_or_create(
-            question=self,
-            number=(latest.number + 1) if latest else 1,
-            defaults={"content": snapshot},
-        )
-        return version
+        return QuestionVersion.current([self])[0]
 
 
 def unwrap(value):
@@ -257,6 +248,27 @@ class QuestionVersion(models.Model):
 
     def __str__(self):
         return f"{self.question_id} v{self.number}"
+
+    @classmethod
+    def current(cls, questions):
+        """Each question's latest version, made where the question changed since;
+        one query for all (an attempt starts with 20 questions or more)."""
+        latest = {}
+        for version in cls.objects.filter(question__in=questions).order_by(
+            "question", "-number"
+        ):
+            latest.setdefault(version.question_id, version)
+        versions = []
+        for question in questions:
+            found, snapshot = latest.get(question.pk), question.snapshot()
+            if found is None or found.content != snapshot:
+                found, _created = cls.objects.get_or_create(
+                    question=question,
+                    number=found.number + 1 if found else 1,
+                    defaults={"content": snapshot},
+                )
+            versions.append(found)
+        return versions
 
     @property
     def kind(self):
@@ -425,6 +437,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
     auto_submitted = models.BooleanField(default=False)
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True)
     max_score = models.DecimalField(max_digits=8, decimal_places=3, default=0)

@@ -140,6 +140,9 @@ def attempt(request, attempt_uuid):
         try:
             _save_posted(attempt, request)
         except taking.Refused as refused:
+            if refused.status == 409 and not Attempt.objects.get(pk=attempt.pk).is_open:
+                # Submitted meanwhile (a double click, a second tab): its result.
+                return redirect("quizzes:result", attempt_uuid=attempt.uuid)
             messages.error(request, refused.message)
             status = refused.status
         else:
@@ -195,10 +198,11 @@ def autosave(request, attempt_uuid):
             {"error": _("The question or revision is missing.")}, status=400
         )
     try:
-        taking.save_answer(attempt, int(position), request.POST, int(revision))
+        saved = taking.save_answer(attempt, int(position), request.POST, int(revision))
     except taking.Refused as refused:
         return JsonResponse({"error": refused.message}, status=refused.status)
-    return JsonResponse({"saved": True, "revision": int(revision)})
+    # "saved": false when a newer answer was already there (this one came late).
+    return JsonResponse({"saved": saved, "revision": int(revision)})
 
 
 def _way_back(attempt):
