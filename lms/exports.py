@@ -9,7 +9,23 @@ from django.http import HttpResponse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """Text as data: a leading = + - @ would make spreadsheet software run it as a
+    formula (names and e-mails are typed by people), and XLSX refuses control
+    characters."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def spreadsheet_response(header, rows, basename, kind, title=""):
+    rows = [[cell(value) for value in row] for row in rows]
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

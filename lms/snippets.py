@@ -3,8 +3,12 @@ plugins alike: listed, created, edited and chosen only in the organisation whose
 admin is in use (the admin's hostname), and a form can only point at objects of
 that same organisation, whatever a crafted request posts."""
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.snippets.views.chooser import (
@@ -94,3 +98,20 @@ class OrganisationSnippetViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return self.model.objects.for_organisation(request.organisation)
+
+    def construct_view(self, view_class, **kwargs):
+        """Every view naming an object (edit, copy, delete, history, usage,
+        inspect…) finds it only in the admin's organisation: 404 otherwise."""
+        view = super().construct_view(view_class, **kwargs)
+        model = self.model
+
+        @wraps(view)
+        def scoped(request, *args, **view_kwargs):
+            pk = view_kwargs.get("pk")
+            if pk is not None:
+                mine = model.objects.for_organisation(request.organisation)
+                if not mine.filter(pk=unquote(str(pk))).exists():
+                    raise Http404
+            return view(request, *args, **view_kwargs)
+
+        return scoped

@@ -681,3 +681,90 @@ def answers_racing_a_submission_are_graded_or_refused(org_a):
         # Whatever won, the stored answer is the one that was graded.
         assert slot.fraction == (1.0 if slot.response == "c0" else 0.0)
         assert (slot.response == "c1") == bool(refused)
+
+
+def test_review_findings_stay_fixed(client_a, quizzes_on):
+    """Crafted input gets a clear answer, never a 500, and changes nothing."""
+    import time
+
+    from django.core.exceptions import ValidationError
+
+    from lms.exports import cell
+    from relais_quizzes.models import QuestionCategory
+
+    # Wildcards match in linear time, and still match.
+    spec = {"answers": [{"id": "a", "text": "*a*a*a*a*a*a*b", "fraction": 1}]}
+    began = time.process_time()
+    assert grade("short", spec, q1="a" * 400) == 0
+    assert time.process_time() - began < 1
+    assert grade("short", spec, q1="xaaaaaayb") == 1
+    # Spreadsheet cells are data, never formulas.
+    assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and cell("Léa\x07") == "Léa"
+    # A category cannot be put inside itself.
+    top = QuestionCategory.objects.create(organisation=quizzes_on, name="A")
+    inner = QuestionCategory.objects.create(
+        organisation=quizzes_on, name="B", parent=top
+    )
+    top.parent = inner
+    with pytest.raises(ValidationError):
+        top.full_clean()
+
+    learner = member(quizzes_on)
+    quiz = make_quiz(
+        quizzes_on, [single(quizzes_on), question(quizzes_on, "numeric", {
+            "answers": [{"id": "a", "value": 3, "tolerance": 0, "fraction": 1}]
+        })], layout="all", feedback="never",
+    )  # fmt: skip
+    attempt = start(quiz, learner)
+    client_a.force_login(learner)
+    url = attempt.get_absolute_url()
+    # One bad answer: none of the page's answers is saved, the page says which.
+    bad = client_a.post(url, {"positions": ["1", "2"], "q1": "c0", "q2": "abc"})
+    assert bad.status_code == 400 and "Question 2" in bad.content.decode()
+    assert list(
+        Slot.objects.filter(attempt=attempt).values_list("response", flat=True)
+    ) == [None, None]
+    # Odd numbers are refused, not crashed on.
+    assert client_a.get(f"{url}?q=²").status_code == 200
+    assert client_a.post(url, {"positions": ["²"]}).status_code == 400
+    save = f"/quizzes/attempt/{attempt.uuid}/save"
+    assert client_a.post(save, {"position": "²", "rev": 1}).status_code == 400
+    assert client_a.post(save, {"position": 1, "rev": "9" * 25}).status_code == 400
+    # No "check" (and no feedback) on a quiz that shows none before submission.
+    checked = client_a.post(
+        f"{url}?q=1", {"positions": ["1"], "q1": "c1", "action": "check"}
+    )
+    assert not Slot.objects.get(attempt=attempt, position=1).checked
+    assert "SECRET-FEEDBACK" not in checked.content.decode()
+
+
+def test_no_admin_screen_reaches_another_associations_objects(
+    client_a, quizzes_on, org_b
+):
+    from courses.models import OnboardingPath
+    from relais_quizzes.models import Question, QuestionCategory, Quiz
+
+    theirs = {
+        "quizzes/question": single(org_b),
+        "quizzes/quiz": make_quiz(org_b, []),
+        "quizzes/questioncategory": QuestionCategory.objects.create(
+            organisation=org_b, name="Ailleurs"
+        ),
+        "courses/onboardingpath": OnboardingPath.objects.create(
+            organisation=org_b, title="Leur parcours"
+        ),
+    }
+    client_a.force_login(member(quizzes_on, Role.ADMIN))
+    for model, obj in theirs.items():
+        for view in ("edit", "copy", "delete", "history", "usage"):
+            url = f"/admin/snippets/{model}/{view}/{obj.pk}/"
+            assert client_a.get(url).status_code == 404, url
+        delete = f"/admin/snippets/{model}/delete/{obj.pk}/"
+        assert client_a.post(delete).status_code == 404
+    assert Question.objects.filter(organisation=org_b).exists()
+    assert Quiz.objects.filter(organisation=org_b).exists()
+    assert OnboardingPath.objects.filter(organisation=org_b).exists()
+    # The admin's own organisation still works.
+    ours = single(quizzes_on)
+    edit = client_a.get(f"/admin/snippets/quizzes/question/edit/{ours.pk}/")
+    assert edit.status_code == 200

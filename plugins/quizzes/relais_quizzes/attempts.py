@@ -229,6 +229,8 @@ def _hold_open(attempt, now):
 
 def check(attempt, position):
     """Immediate feedback: lock one answer and grade it now."""
+    if attempt.quiz.feedback != "immediately":
+        raise Refused(_("This quiz shows no feedback before it is submitted."))
     slot = attempt.slots.select_related("version").filter(position=position).first()
     if slot is None:
         raise Refused(_("This attempt has no such question."))

@@ -71,7 +71,11 @@ def import_report(report, organisation, into=None):
                 explanation=clean(imported.explanation, images),
                 mark=imported.mark,
             )
-            question.answer = answer_value(imported.type, _clean_spec(imported.spec))
+            # Accepted short answers are plain text, compared as typed: not HTML.
+            fields = HTML_FIELDS - {"text"} if imported.type == "short" else HTML_FIELDS
+            question.answer = answer_value(
+                imported.type, _clean_spec(imported.spec, fields)
+            )
             question.save()
             if imported.tags:
                 question.tags.add(*[tag[:100] for tag in imported.tags])
@@ -151,15 +155,15 @@ def clean(text, images=None):
     return IMG.sub(image, safe)
 
 
-def _clean_spec(spec):
+def _clean_spec(spec, fields):
     if isinstance(spec, dict):
         return {
-            key: clean(value) if key in HTML_FIELDS and isinstance(value, str)
-            else _clean_spec(value)
+            key: clean(value) if key in fields and isinstance(value, str)
+            else _clean_spec(value, fields)
             for key, value in spec.items()
         }  # fmt: skip
     if isinstance(spec, list):
-        return [_clean_spec(item) for item in spec]
+        return [_clean_spec(item, fields) for item in spec]
     return spec
 
 

@@ -9,6 +9,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -64,9 +65,20 @@ class QuestionCategory(models.Model):
     def __str__(self):
         return " / ".join(self.names())
 
+    def clean(self):
+        super().clean()
+        category = self.parent
+        while category is not None:  # a category cannot sit inside itself
+            if category.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": _("A category cannot be inside itself.")}
+                )
+            category = category.parent
+
     def names(self):
-        names, category = [], self
-        while category is not None:
+        names, category, seen = [], self, set()
+        while category is not None and category.pk not in seen:
+            seen.add(category.pk)
             names.insert(0, category.name)
             category = category.parent
         return names
@@ -75,11 +87,14 @@ class QuestionCategory(models.Model):
         """This category's id and all below it (a bank is a few dozen categories)."""
         ids, todo = {self.pk}, [self.pk]
         while todo:
-            todo = list(
-                QuestionCategory.objects.filter(parent__in=todo).values_list(
-                    "pk", flat=True
+            todo = (
+                set(
+                    QuestionCategory.objects.filter(parent__in=todo).values_list(
+                        "pk", flat=True
+                    )
                 )
-            )
+                - ids
+            )  # never around a loop
             ids.update(todo)
         return ids
 

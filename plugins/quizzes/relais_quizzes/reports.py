@@ -113,7 +113,11 @@ def items(request, pk):
 
 def _to_review(quiz):
     return (
-        Slot.objects.filter(attempt__quiz=quiz, needs_review=True)
+        Slot.objects.filter(
+            attempt__quiz=quiz,
+            attempt__state=Attempt.State.SUBMITTED,
+            needs_review=True,
+        )
         .select_related("attempt__user", "version")
         .order_by("attempt__submitted_at", "position")
     )
@@ -124,7 +128,10 @@ def review(request, pk):
     quiz = _quiz(request, pk)
     status = 200
     if request.method == "POST":
-        slot = _to_review(quiz).filter(pk=request.POST.get("slot", "")).first()
+        slot_id = request.POST.get("slot", "")
+        slot = (
+            _to_review(quiz).filter(pk=slot_id).first() if slot_id.isdecimal() else None
+        )
         credit = request.POST.get("credit", "")
         try:
             if slot is None:

@@ -1,6 +1,8 @@
 """Learners' pages: a quiz, an attempt (plain forms, autosaved by a small script
 when it runs), its result. Everything works without JavaScript."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -13,6 +15,7 @@ from lms.views.access import member_required
 from relais_quizzes import attempts as taking
 from relais_quizzes.blocks import activity_from_token
 from relais_quizzes.models import Attempt, Quiz
+from relais_quizzes.types import InvalidResponse
 
 
 def _quiz(request, quiz_uuid):
@@ -107,14 +110,28 @@ def _questions(attempt, slots, show_feedback=False, show_correct=False):
     return questions
 
 
+def _number(text, digits=4):
+    """A small non-negative integer from a request, or None."""
+    return int(text) if re.fullmatch(rf"[0-9]{{1,{digits}}}", text or "") else None
+
+
 def _save_posted(attempt, request):
-    """Answers a page posts (positions listed in ``positions``)."""
-    for position in request.POST.getlist("positions"):
-        if not position.isdigit():
-            raise taking.Refused(_("This attempt has no such question."))
-        slot_checked = attempt.slots.filter(position=position, checked=True).exists()
-        if not slot_checked:
-            taking.save_answer(attempt, int(position), request.POST)
+    """Answers a page posts (positions listed in ``positions``): all checked first,
+    so one bad answer saves none and the page says which."""
+    positions = [_number(p) for p in request.POST.getlist("positions")]
+    slots = {s.position: s for s in attempt.slots.select_related("version")}
+    if any(p not in slots for p in positions):
+        raise taking.Refused(_("This attempt has no such question."))
+    open_slots = [slots[p] for p in positions if not slots[p].checked]
+    for slot in open_slots:
+        try:
+            slot.version.kind.read(slot.version.spec, request.POST, f"q{slot.position}")
+        except InvalidResponse as error:
+            raise taking.Refused(
+                _("Question %(n)s: %(error)s") % {"n": slot.position, "error": error}
+            ) from error
+    for slot in open_slots:
+        taking.save_answer(attempt, slot.position, request.POST)
 
 
 @member_required
@@ -129,13 +146,13 @@ def attempt(request, attempt_uuid):
     slots = list(attempt.slots.select_related("version"))
     count = len(slots)
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
-    page = request.GET.get("q", "")
-    if page.isdigit() and 1 <= int(page) <= count:
-        page = int(page)
-    else:  # reopened: back to the first question left unanswered
+    page = _number(request.GET.get("q", ""))
+    if page is None or not 1 <= page <= count:
+        # Reopened: back to the first question left unanswered.
         unanswered = [slot.position for slot in slots if slot.response is None]
         page = unanswered[0] if unanswered else 1
     status = 200
+    immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATELY
     if request.method == "POST":
         try:
             _save_posted(attempt, request)
@@ -150,7 +167,7 @@ def attempt(request, attempt_uuid):
             if action == "submit":
                 taking.submit(attempt)
                 return redirect("quizzes:result", attempt_uuid=attempt.uuid)
-            if action == "check" and one_per_page:
+            if action == "check" and one_per_page and immediate:
                 taking.check(attempt, page)
             elif action == "next" and page < count:
                 page += 1
@@ -161,7 +178,6 @@ def attempt(request, attempt_uuid):
             return redirect(f"{attempt.get_absolute_url()}?q={page}")
         slots = list(attempt.slots.select_related("version"))
     quiz = attempt.quiz
-    immediate = quiz.feedback == Quiz.Feedback.IMMEDIATELY
     remaining = taking.remaining_seconds(attempt)
     shown = slots[page - 1 : page] if one_per_page else slots
     context = {
@@ -192,13 +208,14 @@ def attempt(request, attempt_uuid):
 def autosave(request, attempt_uuid):
     """One question's answer, saved as the learner goes (JSON answer)."""
     attempt = _attempt(request, attempt_uuid)
-    position, revision = request.POST.get("position", ""), request.POST.get("rev", "")
-    if not position.isdigit() or not revision.isdigit():
+    position = _number(request.POST.get("position"))
+    revision = _number(request.POST.get("rev"), digits=15)  # the browser's clock, ms
+    if position is None or revision is None:
         return JsonResponse(
             {"error": _("The question or revision is missing.")}, status=400
         )
     try:
-        saved = taking.save_answer(attempt, int(position), request.POST, int(revision))
+        saved = taking.save_answer(attempt, position, request.POST, revision)
     except taking.Refused as refused:
         return JsonResponse({"error": refused.message}, status=refused.status)
     # "saved": false when a newer answer was already there (this one came late).

@@ -95,20 +95,22 @@
     });
   });
   // Moving on needs the network; offline, the learner stays and nothing is lost.
+  // What is kept here stays until the server confirms it (sent again on the next
+  // page: the same answer, so harmless if the form post already saved it).
   form.addEventListener("submit", function (event) {
     if (!navigator.onLine) { event.preventDefault(); say(status.dataset.offline); }
-    else { pending = {}; store(); }  // the posted form carries every answer
   });
 
   var timer = document.getElementById("timer");
   if (timer) {
-    var box = timer.closest("[data-remaining]"), left = parseInt(box.dataset.remaining, 10);
+    var box = timer.closest("[data-remaining]");
+    // Counted from the end time, not by ticks: a phone slows timers in the background.
+    var end = Date.now() + 1000 * parseInt(box.dataset.remaining, 10), warned = false;
     var alert = document.getElementById("timer-alert");
     var tick = setInterval(function () {
-      left -= 1;
-      if (left < 0) left = 0;
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (left === 60) alert.textContent = status.dataset.oneMinute;
+      if (left <= 60 && !warned) { warned = true; alert.textContent = status.dataset.oneMinute; }
       if (left === 0) {
         clearInterval(tick);
         alert.textContent = status.dataset.timeUp;
