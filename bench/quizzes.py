@@ -39,7 +39,7 @@ import uuid
 from collections import Counter
 from urllib.parse import urlencode
 
-from bench.run import session_cookie
+from bench.run import session_cookie, setup
 from bench.server import gunicorn
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -52,21 +52,6 @@ CSRF = "quizbench" * 3 + "token"  # any 32 letters: the cookie and the header ag
 EXPECTED = {"home": 200, "start": 302, "autosave": 200, "submit": 302}
 CHUNKS = 4  # autosaves come in 4 phases, each after a phase of home page requests
 PHASES = ["start", *["home", "autosave"] * CHUNKS, "submit"]
-
-
-def setup():
-    import django
-
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    site = seed()
-    print(f"dataset ready in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    return site
 
 
 def seed():
@@ -415,7 +400,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--page-rounds", type=int, default=7)
     options = parser.parse_args()
-    site = setup()
+    site = setup(seed)
     pages, facts = item_analysis(site, options.page_rounds)
     load, statuses, checks = under_load(site, options.rounds)
 

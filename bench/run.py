@@ -30,7 +30,9 @@ COORDINATOR = "coordinator path view (1,000 people)"
 ALONE = "coordinator path view, one client"
 
 
-def setup():
+def setup(seed=None):
+    """Django on the bench database, migrated and seeded (``bench.seed`` unless a
+    benchmark brings its own seed)."""
     import django
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -39,7 +41,8 @@ def setup():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench.seed import seed
+    if seed is None:
+        from bench.seed import seed
 
     started = time.monotonic()
     site = seed()
