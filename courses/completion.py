@@ -29,7 +29,7 @@ from lms import signals
 from lms.plugins.activation import enabled_labels
 
 SHORT_VERBS = {iri: name for name, iri in VERBS.items()}
-COMPLETING = {"completed", "passed", "accepted"}
+COMPLETING = {"completed", "passed", "accepted", "attended"}
 
 
 def apply(statement):

@@ -77,3 +77,25 @@ badge_awarded = SiteSignal()
 
 statement_recorded = SiteSignal()
 """A learning statement (xAPI) was stored; sent once per statement id."""
+
+
+@dataclass(frozen=True)
+class SkillConfirmed:
+    event_type: ClassVar[str] = "relais.skill.confirmed.v1"
+    organisation_id: int
+    user_id: int
+    skill: str  # the key a ``lms_skill_choices`` hook offered
+    level: int
+    confirmed_by_id: int
+    source: str  # who vouches: "mentoring", ...
+    note: str
+    evidence_url: str  # where the confirmation can be seen, for the evidence trail
+
+
+skill_confirmed = SiteSignal()
+"""Someone who saw a person at work vouches for their level in a skill.
+
+Sent by the mentoring plugin; received by whichever plugin keeps skills (it records
+the evidence). Neither imports the other: the skills offered come from the
+``lms_skill_choices`` hook (see ``lms.skills``).
+"""

@@ -1,0 +1,28 @@
+from django.utils.translation import gettext_lazy as _
+
+from lms.plugins import PluginConfig
+
+
+class MentoringConfig(PluginConfig):
+    name = "relais_mentoring"
+    label = "mentoring"
+    verbose_name = _("Mentoring")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    class PluginMeta:
+        name = "Mentoring"
+        version = "0.1.0"
+        description = (
+            "Newcomers paired with experienced volunteers, followed by coordinators."
+        )
+        author = "Relais"
+        category = "people"
+        min_core_version = "0.1"
+        url_prefix = "mentoring"
+
+    def ready(self):
+        from lms.signals import person_joined
+        from relais_mentoring import steps  # noqa: F401  (registers the step kind)
+        from relais_mentoring.requests import ask_on_join
+
+        person_joined.connect(ask_on_join, dispatch_uid="mentoring.ask_on_join")
