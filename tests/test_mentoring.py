@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail import hooks
 
 from courses.learning import assign_path
@@ -18,7 +18,7 @@ from lms.models import Role, Team
 from lms.people import join_organisation
 from lms.signals import skill_confirmed
 from lms.skills import SkillChoice
-from relais_mentoring import matching, pairs, reminders
+from relais_mentoring import matching, pairs, reminders, waiting
 from relais_mentoring.models import (
     CheckIn,
     Concern,
@@ -207,7 +207,8 @@ def test_a_full_mentor_is_never_proposed_and_reasons_add_up_to_the_score():
         course_titles={5: "Hygiène", 6: "Accueil"},
     )
 
-    fits = matching.rank(lea, [full, free, far])
+    with translation.override("fr"):
+        fits = matching.rank(lea, [full, free, far])
 
     assert [f.mentor.user_id for f in fits] == [11, 12]
     best = fits[0]
@@ -671,6 +672,8 @@ def test_the_programme_and_the_pair_space_read_a_fixed_number_of_queries(
         return len(queries)
 
     written_pair(mentoring)
+    newcomer_in(mentoring)
+    mentor_in(mentoring)
     count(reverse("mentoring:programme"))  # the first visit creates the settings
     few = count(reverse("mentoring:programme"))
     for _i in range(4):
@@ -849,7 +852,7 @@ def test_the_demo_has_mentors_an_active_pair_and_lea_waiting(db):
     assert pair.sessions.filter(status=Session.Status.HELD).count() == 2
     assert pair.goals.count() == 2
     assert CheckIn.objects.filter(session__pairing=pair).count() == 4
-    waiting = reminders.waiting_requests(pair.organisation)
-    assert list(waiting.values_list("user__username", flat=True)) == ["benevole"]
+    waiting_now = waiting.waiting_requests(pair.organisation)
+    assert list(waiting_now.values_list("user__username", flat=True)) == ["benevole"]
     assert PathStep.objects.filter(kind="mentor", path__title="Bienvenue à l'accueil")
     assert Pairing.objects.count() == 1

@@ -23,6 +23,6 @@ class MentoringConfig(PluginConfig):
     def ready(self):
         from lms.signals import person_joined
         from relais_mentoring import steps  # noqa: F401  (registers the step kind)
-        from relais_mentoring.requests import ask_on_join
+        from relais_mentoring.waiting import ask_on_join
 
         person_joined.connect(ask_on_join, dispatch_uid="mentoring.ask_on_join")

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lms.exports import spreadsheet_response
@@ -27,7 +28,7 @@ from relais_mentoring.models import (
     Pairing,
     ProgrammeSettings,
 )
-from relais_mentoring.reminders import waiting_requests
+from relais_mentoring.waiting import waiting_requests
 
 manages_people = role_required(*PEOPLE_MANAGERS)
 
@@ -216,7 +217,7 @@ def review_offer(request, pk):
     profile.reviewed_by, profile.reviewed_at = request.user, timezone.now()
     profile.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     if status in (MentorProfile.Status.APPROVED, MentorProfile.Status.DECLINED):
-        pairs._notify("reviewed", profile.pk)
+        pairs.notify_later("reviewed", profile.pk)
     messages.success(
         request,
         _("%(name)s: %(status)s.")
@@ -329,7 +330,11 @@ def _propose_batch(request, newcomers, mentors):
     if proposed:
         messages.success(
             request,
-            _("%(count)d pairings proposed; each one starts when both accept.")
+            ngettext(
+                "%(count)d pairing proposed; it starts when both accept.",
+                "%(count)d pairings proposed; each one starts when both accept.",
+                proposed,
+            )
             % {"count": proposed},
         )
     for line in refused:

@@ -90,8 +90,8 @@ def fit(newcomer: Newcomer, mentor: Mentor) -> Fit:
                 (
                     points,
                     ngettext_lazy(
-                        "Available at %(count)d of the same times",
-                        "Available at %(count)d of the same times",
+                        "%(count)d time slot in common",
+                        "%(count)d time slots in common",
                         len(common),
                     )
                     % {"count": len(common)},

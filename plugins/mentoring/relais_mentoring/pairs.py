@@ -41,7 +41,9 @@ class Refused(Exception):
     """Not allowed or not possible; the message says why, for the person."""
 
 
-def _notify(kind, pk):
+def notify_later(kind, pk):
+    """Send the e-mails of ``kind`` about object ``pk`` in the background, once the
+    change is committed."""
     transaction.on_commit(partial(tasks.send_notice.enqueue, kind, pk))
 
 
@@ -88,7 +90,7 @@ def propose(organisation, *, mentor, mentee, by, score=None):
             )
     except IntegrityError as error:  # the same newcomer proposed at the same time
         raise Refused(_("This newcomer already has a mentor or a proposal.")) from error
-    _notify("proposed", pairing.pk)
+    notify_later("proposed", pairing.pk)
     return pairing
 
 
@@ -114,7 +116,7 @@ def accept(pairing, user):
         MentoringRequest.objects.filter(
             pk=pairing.request_id, closed_at__isnull=True
         ).update(closed_at=now)
-        _notify("started", pairing.pk)
+        notify_later("started", pairing.pk)
     pairing.refresh_from_db()
     return pairing
 
@@ -124,7 +126,7 @@ def decline(pairing, user, reason=""):
     if pairing.side(user) is None or pairing.status != Pairing.Status.PROPOSED:
         raise Refused(_("This proposal is not waiting for your answer."))
     _close(pairing, user, Pairing.Status.DECLINED, reason)
-    _notify("declined", pairing.pk)
+    notify_later("declined", pairing.pk)
 
 
 @transaction.atomic
@@ -134,7 +136,7 @@ def end(pairing, user, reason):
     if not reason.strip():
         raise Refused(_("Please say in a few words why the mentoring ends."))
     _close(pairing, user, Pairing.Status.ENDED, reason)
-    _notify("ended", pairing.pk)
+    notify_later("ended", pairing.pk)
 
 
 def _close(pairing, user, status, reason):
@@ -166,7 +168,7 @@ def plan_session(pairing, user, **fields):
     if fields["starts_at"] <= timezone.now():
         raise Refused(_("A session to plan must be in the future; log a past one."))
     session = Session.objects.create(pairing=pairing, created_by=user, **fields)
-    _notify("session", session.pk)
+    notify_later("session", session.pk)
     return session
 
 
@@ -203,7 +205,7 @@ def cancel_session(session, user):
         status=Session.Status.CANCELLED, sequence=F("sequence") + 1
     ):
         raise Refused(_("This session is no longer planned."))
-    _notify("cancelled", session.pk)
+    notify_later("cancelled", session.pk)
 
 
 def _record_held(session):
@@ -272,7 +274,7 @@ def raise_concern(pairing, user, body):
     if not body.strip():
         raise Refused(_("Please describe what is happening."))
     concern = Concern.objects.create(pairing=pairing, raised_by=user, body=body.strip())
-    _notify("concern", concern.pk)
+    notify_later("concern", concern.pk)
     return concern
 
 

@@ -3,7 +3,7 @@
 from wagtail.admin.ui.components import Component
 
 from relais_mentoring.models import Pairing
-from relais_mentoring.requests import open_request
+from relais_mentoring.waiting import open_request
 
 
 class MentoringPanel(Component):

@@ -22,7 +22,6 @@ from wagtail.models import Site
 from lms.plugins.activation import enabled_labels
 from relais_mentoring.models import (
     Concern,
-    MentoringRequest,
     MentorProfile,
     Notice,
     Pairing,
@@ -30,6 +29,7 @@ from relais_mentoring.models import (
     Session,
 )
 from relais_mentoring.notify import coordinators, link, send
+from relais_mentoring.waiting import waiting_requests
 
 LOOK_BACK = timedelta(days=7)  # older sessions are not chased any more
 
@@ -165,17 +165,6 @@ def digest(organisation, now):
         send("digest", person, organisation, context)
         for person in coordinators(organisation)
         if _once("digest", key, person)
-    )
-
-
-def waiting_requests(organisation):
-    """Open requests of newcomers with no proposed or active pairing."""
-    current = Pairing.objects.for_organisation(organisation).current()
-    return (
-        MentoringRequest.objects.for_organisation(organisation)
-        .filter(closed_at__isnull=True, user__is_active=True)
-        .exclude(user__in=current.values("mentee"))
-        .order_by("created_at")
     )
 
 

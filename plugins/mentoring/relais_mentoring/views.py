@@ -17,7 +17,7 @@ from lms.views.access import member_required
 from relais_mentoring import forms, ics, pairs, privacy
 from relais_mentoring.models import Goal, MentorProfile, Pairing, Session
 from relais_mentoring.notify import link
-from relais_mentoring.requests import ask, open_request
+from relais_mentoring.waiting import ask, open_request
 
 
 def _pairing(request, pairing_uuid):
@@ -106,7 +106,7 @@ def offer(request):
         new = profile.pk is None
         form.save()
         if new:
-            pairs._notify("offer", profile.pk)
+            pairs.notify_later("offer", profile.pk)
             messages.success(
                 request, _("Thank you! A coordinator will review your offer.")
             )

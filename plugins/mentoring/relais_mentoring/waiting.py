@@ -4,7 +4,7 @@ asking themselves."""
 from django.db import IntegrityError, transaction
 
 from lms.models import Role
-from relais_mentoring.models import MentoringRequest
+from relais_mentoring.models import MentoringRequest, Pairing
 
 
 def open_request(organisation, user):
@@ -40,10 +40,21 @@ def ask_on_join(sender, event, **kwargs):
     if event.role != Role.LEARNER:
         return
     user = get_user_model().objects.get(pk=event.user_id)
-    ask(sender, user, languages=[sender_language(sender)])
+    ask(sender, user, languages=[organisation_language(sender)])
 
 
-def sender_language(organisation):
+def organisation_language(organisation):
     from lms.models import OrganisationSettings
 
     return OrganisationSettings.for_site(organisation).language
+
+
+def waiting_requests(organisation):
+    """Open requests of newcomers with no proposed or active pairing."""
+    current = Pairing.objects.for_organisation(organisation).current()
+    return (
+        MentoringRequest.objects.for_organisation(organisation)
+        .filter(closed_at__isnull=True, user__is_active=True)
+        .exclude(user__in=current.values("mentee"))
+        .order_by("created_at")
+    )
