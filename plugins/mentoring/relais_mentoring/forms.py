@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import available_courses
 from lms.models import Team
 from relais_mentoring.models import (
+    DAYS,
     LANGUAGES,
+    PARTS,
     SLOTS,
     CheckIn,
     Feedback,
@@ -26,6 +28,17 @@ class PreferencesMixin(forms.ModelForm):
     availability = Checkboxes(
         label=_("When you are usually available"), choices=SLOTS, required=False
     )
+
+    availability_parts = PARTS
+
+    def availability_grid(self):
+        """The availability boxes as a week: one row per day, one column per part
+        of the day (a table a newcomer ticks on a phone)."""
+        boxes = list(self["availability"])
+        return [
+            (day_label, boxes[i * len(PARTS) : (i + 1) * len(PARTS)])
+            for i, (_day, day_label) in enumerate(DAYS)
+        ]
 
 
 class OfferForm(PreferencesMixin):
