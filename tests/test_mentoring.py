@@ -856,3 +856,26 @@ def test_the_demo_has_mentors_an_active_pair_and_lea_waiting(db):
     assert list(waiting_now.values_list("user__username", flat=True)) == ["benevole"]
     assert PathStep.objects.filter(kind="mentor", path__title="Bienvenue à l'accueil")
     assert Pairing.objects.count() == 1
+
+
+def test_end_of_mentoring_feedback_is_given_once_by_each_and_aggregated(
+    mentoring, client_a
+):
+    pairing = active_pair(mentoring)
+    with pytest.raises(pairs.Refused):  # not before the end
+        pairs.give_feedback(pairing, pairing.mentee, 5)
+    pairs.end(pairing, pairing.mentor, "Objectifs atteints")
+    mentee = as_user(client_a, pairing.mentee)
+    url = reverse("mentoring:feedback", args=[pairing.uuid])
+    assert mentee.post(url, {"rating": 9}).status_code == 400
+    mentee.post(url, {"rating": 5, "comment": "Un vrai repère"})
+    mentee.post(url, {"rating": 1})  # a second time changes nothing
+    pairs.give_feedback(pairing, pairing.mentor, 4)
+
+    page = text_of(
+        as_user(client_a, pairing.proposed_by).get(reverse("mentoring:programme"))
+    )
+
+    assert "Côté mentors\u00a0: 4,0/5 (1)" in page
+    assert "Côté nouvelles recrues\u00a0: 5,0/5 (1)" in page
+    assert "Un vrai repère" in page
