@@ -66,3 +66,4 @@ bench: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.h5p
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.quizzes
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.mentoring

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy.optimize import linear_sum_assignment
 
 WEIGHTS = {"team": 30, "courses": 30, "availability": 20, "language": 10, "room": 10}
@@ -65,67 +65,81 @@ class Fit:
     reasons: tuple  # (points, sentence)
 
 
-def fit(newcomer: Newcomer, mentor: Mentor) -> Fit:
-    reasons = []
+def _parts(newcomer: Newcomer, mentor: Mentor):
+    """(reason, points, detail) for each part of the fit, without words: scoring
+    thousands of pairs must not build thousands of sentences."""
+    parts = []
     if newcomer.team_id is not None and newcomer.team_id == mentor.team_id:
-        reasons.append((WEIGHTS["team"], _("Same team")))
+        parts.append(("team", WEIGHTS["team"], None))
     if newcomer.needs:
         shared = newcomer.needs & mentor.courses
         if shared:
             points = round(WEIGHTS["courses"] * len(shared) / len(newcomer.needs))
-            titles = sorted(newcomer.course_titles.get(c, "") for c in shared)
-            reasons.append(
-                (
-                    points,
-                    _("Can help with %(courses)s") % {"courses": ", ".join(titles)},
-                )
-            )
+            parts.append(("courses", points, shared))
     if newcomer.availability and mentor.availability:
         common = newcomer.availability & mentor.availability
         if common:
             points = round(
                 WEIGHTS["availability"] * len(common) / len(newcomer.availability)
             )
-            reasons.append(
-                (
-                    points,
-                    ngettext_lazy(
-                        "%(count)d time slot in common",
-                        "%(count)d time slots in common",
-                        len(common),
-                    )
-                    % {"count": len(common)},
-                )
-            )
+            parts.append(("availability", points, len(common)))
     if newcomer.languages and mentor.languages:
         if newcomer.languages & mentor.languages:
-            reasons.append((WEIGHTS["language"], _("Speaks a common language")))
+            parts.append(("language", WEIGHTS["language"], None))
         else:
-            reasons.append((NO_COMMON_LANGUAGE, _("No common language")))
+            parts.append(("no-language", NO_COMMON_LANGUAGE, None))
     if mentor.room > 0:
         points = round(WEIGHTS["room"] * mentor.room / mentor.capacity)
-        reasons.append(
-            (
-                points,
-                ngettext_lazy(
-                    "%(count)d place free", "%(count)d places free", mentor.room
-                )
-                % {"count": mentor.room},
-            )
-        )
-    score = max(0, sum(points for points, _sentence in reasons))
-    return Fit(mentor, score, tuple(reasons))
+        parts.append(("room", points, mentor.room))
+    return parts
+
+
+def score(newcomer: Newcomer, mentor: Mentor) -> int:
+    return max(0, sum(points for _reason, points, _detail in _parts(newcomer, mentor)))
+
+
+def _sentence(newcomer, reason, detail):
+    if reason == "team":
+        return _("Same team")
+    if reason == "courses":
+        titles = sorted(newcomer.course_titles.get(c, "") for c in detail)
+        return _("Can help with %(courses)s") % {"courses": ", ".join(titles)}
+    if reason == "availability":
+        return ngettext(
+            "%(count)d time slot in common", "%(count)d time slots in common", detail
+        ) % {"count": detail}
+    if reason == "language":
+        return _("Speaks a common language")
+    if reason == "no-language":
+        return _("No common language")
+    return ngettext("%(count)d place free", "%(count)d places free", detail) % {
+        "count": detail
+    }
+
+
+def fit(newcomer: Newcomer, mentor: Mentor) -> Fit:
+    """The score with the sentence that explains each of its parts."""
+    parts = _parts(newcomer, mentor)
+    return Fit(
+        mentor,
+        max(0, sum(points for _reason, points, _detail in parts)),
+        tuple(
+            (points, _sentence(newcomer, reason, detail))
+            for reason, points, detail in parts
+        ),
+    )
 
 
 def rank(newcomer: Newcomer, mentors, limit=10) -> list[Fit]:
-    """The best mentors with room for ``newcomer``, best first (ties: least loaded)."""
-    fits = [
-        fit(newcomer, mentor)
+    """The best mentors with room for ``newcomer``, best first (ties: least loaded),
+    explained."""
+    scored = [
+        (score(newcomer, mentor), mentor)
         for mentor in mentors
         if mentor.room > 0 and mentor.user_id != newcomer.user_id
     ]
-    fits.sort(key=lambda f: (-f.score, f.mentor.load, f.mentor.name))
-    return fits[:limit]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].load, pair[1].name))
+    return [fit(newcomer, mentor) for _score, mentor in scored[:limit]]
 
 
 def assign(newcomers, mentors) -> list[tuple[Newcomer, Fit]]:
@@ -144,15 +158,14 @@ def assign(newcomers, mentors) -> list[tuple[Newcomer, Fit]]:
     # Scores depend on the mentor, not the place: compute each pair once.
     distinct = list({mentor.user_id: mentor for mentor in places}.values())
     column_of = {mentor.user_id: i for i, mentor in enumerate(distinct)}
-    fits = [[fit(n, m) for m in distinct] for n in newcomers]
-    scores = np.array([[f.score for f in row] for row in fits], dtype=float)
+    scores = np.array([[score(n, m) for m in distinct] for n in newcomers], dtype=float)
     for i, newcomer in enumerate(newcomers):
         if newcomer.user_id in column_of:  # nobody mentors themselves
             scores[i, column_of[newcomer.user_id]] = -1
     columns = [column_of[mentor.user_id] for mentor in places]
     rows, chosen = linear_sum_assignment(scores[:, columns], maximize=True)
     return [
-        (newcomers[row], fits[row][columns[place]])
+        (newcomers[row], fit(newcomers[row], places[place]))
         for row, place in zip(rows, chosen, strict=True)
         if scores[row, columns[place]] >= MINIMUM_SCORE
     ]
@@ -181,7 +194,7 @@ def mentors_of(organisation) -> list[Mentor]:
     )
     courses = {}
     for profile_id, course_id in MentorProfile.courses.through.objects.filter(
-        mentorprofile__organisation=organisation
+        mentorprofile__in=profiles
     ).values_list("mentorprofile_id", "coursepage_id"):
         courses.setdefault(profile_id, set()).add(course_id)
     return [
