@@ -1,0 +1,177 @@
+"""A person's skills: levels (validated and self-assessed side by side), the
+evidence trail, gaps against their role profiles with the courses that close them.
+
+Learners see their own profile; coordinators/HR, trainers and admins see the
+profiles of their organisation's people and add assessments.
+"""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.documents import get_document_model
+
+from lms.models import Membership
+from lms.models.organisations import organisation_collection
+from lms.models.people import ADMIN_ROLES
+from lms.views.access import member_required, role_required
+from relais_skills import proficiency
+from relais_skills.forms import EvidenceForm, PriorExperienceForm
+from relais_skills.models import Evidence, Proficiency
+from relais_skills.profiles import gaps
+
+assessors = role_required(*ADMIN_ROLES)
+
+
+def _profile_context(request, membership):
+    organisation, user = request.organisation, membership.user
+    standings = (
+        Proficiency.objects.filter(organisation=organisation, user=user)
+        .filter(Q(level__gt=0) | Q(self_level__gt=0))
+        .select_related("skill__framework", "skill__group")
+        .order_by("skill__group__name", "skill__name")
+    )
+    evidence = (
+        Evidence.objects.for_organisation(organisation)
+        .filter(user=user)
+        .select_related("skill", "author", "attachment", "skill__framework")
+    )
+    by_skill = {}
+    for item in evidence:
+        by_skill.setdefault(item.skill_id, []).append(item)
+    rows = [
+        {
+            "skill": row.skill,
+            "level": row.level,
+            "level_label": row.skill.framework.level_label(row.level),
+            "self_level": row.self_level,
+            "self_label": row.skill.framework.level_label(row.self_level),
+            "expires_on": row.expires_on,
+            "evidence": by_skill.get(row.skill_id, []),
+        }
+        for row in standings
+    ]
+    return {
+        "member": membership,
+        "rows": rows,
+        "gaps": gaps(organisation, user),
+    }
+
+
+@member_required
+def mine(request):
+    membership = request.membership
+    if membership is None:
+        raise Http404
+    context = _profile_context(request, membership)
+    context.update(
+        own=True,
+        self_form=EvidenceForm(organisation=request.organisation),
+        prior_form=PriorExperienceForm(organisation=request.organisation),
+    )
+    return render(request, "relais_skills/profile.html", context)
+
+
+@assessors
+def person(request, pk):
+    membership = (
+        Membership.objects.for_organisation(request.organisation)
+        .select_related("user", "team")
+        .filter(pk=pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    context = _profile_context(request, membership)
+    context.update(
+        own=membership.user_id == request.user.pk,
+        assess_form=EvidenceForm(organisation=request.organisation),
+    )
+    return render(request, "relais_skills/profile.html", context)
+
+
+def _record(request, form, user, source, **extra):
+    data = form.cleaned_data
+    proficiency.record(
+        organisation=request.organisation,
+        user=user,
+        skill=data["skill"],
+        level=data["level"],
+        source=source,
+        author=request.user,
+        note=data.get("note", ""),
+        **extra,
+    )
+
+
+@require_POST
+@member_required
+def self_assess(request):
+    form = EvidenceForm(request.POST, organisation=request.organisation)
+    if not form.is_valid():
+        return _again(request, request.membership, "self_form", form)
+    _record(request, form, request.user, Evidence.Source.SELF)
+    messages.success(request, _("Your self-assessment is recorded."))
+    return redirect("skills:mine")
+
+
+@require_POST
+@member_required
+def declare_prior(request):
+    form = PriorExperienceForm(
+        request.POST, request.FILES, organisation=request.organisation
+    )
+    if not form.is_valid():
+        return _again(request, request.membership, "prior_form", form)
+    upload = form.cleaned_data["attachment"]
+    document = get_document_model().objects.create(
+        title=upload.name,
+        file=upload,
+        collection=organisation_collection(request.organisation),
+        uploaded_by_user=request.user,
+    )
+    _record(
+        request,
+        form,
+        request.user,
+        Evidence.Source.PRIOR,
+        attachment=document,
+        expires_on=form.cleaned_data["expires_on"],
+    )
+    messages.success(request, _("Your experience is recorded with its document."))
+    return redirect("skills:mine")
+
+
+@require_POST
+@assessors
+def assess(request, pk):
+    membership = (
+        Membership.objects.for_organisation(request.organisation)
+        .select_related("user")
+        .filter(pk=pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    form = EvidenceForm(request.POST, organisation=request.organisation)
+    if not form.is_valid():
+        return _again(request, membership, "assess_form", form)
+    _record(request, form, membership.user, Evidence.Source.ASSESSMENT)
+    messages.success(request, _("Assessment recorded."))
+    return redirect("skills:person", pk=pk)
+
+
+def _again(request, membership, name, form):
+    """The profile with the refused form and what was typed (400)."""
+    context = _profile_context(request, membership)
+    context.update(own=membership.user_id == request.user.pk, **{name: form})
+    for other, cls in (
+        ("self_form", EvidenceForm),
+        ("prior_form", PriorExperienceForm),
+    ):
+        if context["own"] and other not in context:
+            context[other] = cls(organisation=request.organisation)
+    messages.error(request, _("Please correct the form below."))
+    return render(request, "relais_skills/profile.html", context, status=400)

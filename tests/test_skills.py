@@ -1,0 +1,297 @@
+"""Skills: levels from evidence, role profiles and gaps, the person's profile page."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.learning import enrol
+from courses.statements import record_statement
+from lms.models import Role, Team
+from lms.skills import skill_choices
+from relais_mentoring import pairs
+from relais_skills import proficiency
+from relais_skills.models import (
+    Evidence,
+    Framework,
+    Proficiency,
+    Requirement,
+    RoleProfile,
+    Skill,
+    SkillTag,
+)
+from relais_skills.profiles import gaps
+from tests.factories import make_course, member
+from tests.test_mentoring import active_pair
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_at_once(monkeypatch):
+    """Each test runs inside one transaction that never commits: run the work
+    waiting for a commit (signals) at once, as the commit would."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, *a, **k: fn())
+
+
+@pytest.fixture
+def skills(org_a, enable_plugin):
+    enable_plugin(org_a, "skills")
+    return org_a
+
+
+@pytest.fixture
+def framework(skills):
+    return Framework.objects.create(organisation=skills, name="Entraide")
+
+
+def skill(framework, name="Accueil du public", **fields):
+    return Skill.objects.create(framework=framework, name=name, **fields)
+
+
+def level_of(user, skill_):
+    row = Proficiency.objects.filter(user=user, skill=skill_).first()
+    return (row.level, row.self_level) if row else (0, 0)
+
+
+def evidence(organisation, user, skill_, level, source, **fields):
+    return proficiency.record(
+        organisation=organisation,
+        user=user,
+        skill=skill_,
+        level=level,
+        source=source,
+        **fields,
+    )
+
+
+def front_desk(organisation, skill_, level=2):
+    accueil = Team.objects.create(organisation=organisation, name="Accueil")
+    profile = RoleProfile.objects.create(
+        organisation=organisation, name="Bénévole d'accueil", team=accueil
+    )
+    Requirement.objects.create(profile=profile, skill=skill_, level=level)
+    return accueil
+
+
+def complete_course(organisation, user, course):
+    enrol(user, course, organisation)
+    for lesson in course.get_children():
+        record_statement(
+            actor=user,
+            organisation=organisation,
+            verb="completed",
+            object_id=f"urn:relais:lesson:{lesson.pk}",
+        )
+
+
+def test_completing_a_tagged_course_raises_the_level_and_closes_the_gap(framework):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    accueil = front_desk(organisation, welcoming, level=2)
+    lea = member(organisation, Role.LEARNER, team=accueil)
+    course = make_course(organisation, title="Accueillir le public", lessons=2)
+    SkillTag.objects.create(
+        organisation=organisation,
+        object_id=f"urn:relais:course:{course.pk}",
+        skill=welcoming,
+        level=2,
+    )
+    [gap] = gaps(organisation, lea)
+    assert not gap.met and gap.courses == (("Accueillir le public", course.pk),)
+
+    complete_course(organisation, lea, course)
+
+    [recorded] = Evidence.objects.filter(user=lea)
+    assert (recorded.source, recorded.level) == (Evidence.Source.COURSE, 2)
+    assert level_of(lea, welcoming) == (2, 0)
+    [gap] = gaps(organisation, lea)
+    assert gap.met
+    # The course's completion statement replayed adds nothing.
+    record_statement(
+        actor=lea,
+        organisation=organisation,
+        verb="completed",
+        object_id=f"urn:relais:course:{course.pk}",
+    )
+    assert Evidence.objects.filter(user=lea).count() == 1
+
+
+def test_self_assessment_is_shown_beside_the_validated_level_never_mixed(framework):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    evidence(organisation, lea, welcoming, 4, Evidence.Source.SELF)
+    assert level_of(lea, welcoming) == (0, 4)
+    evidence(organisation, lea, welcoming, 1, Evidence.Source.ASSESSMENT)
+    assert level_of(lea, welcoming) == (1, 4)
+
+
+def test_the_frameworks_rule_decides_the_current_level_and_expiry_counts(framework):
+    organisation = framework.organisation
+    first_aid = skill(framework, "Premiers secours", valid_days=730)
+    lea = member(organisation)
+    long_ago = timezone.localdate() - timedelta(days=800)
+    evidence(
+        organisation, lea, first_aid, 3, Evidence.Source.COURSE, observed_on=long_ago
+    )
+    assert level_of(lea, first_aid) == (0, 0)  # expired: it no longer counts
+    recent = timezone.localdate() - timedelta(days=10)
+    evidence(
+        organisation, lea, first_aid, 1, Evidence.Source.ASSESSMENT, observed_on=recent
+    )
+    evidence(
+        organisation,
+        lea,
+        first_aid,
+        2,
+        Evidence.Source.MENTOR,
+        observed_on=recent - timedelta(days=5),
+    )
+    assert level_of(lea, first_aid) == (2, 0)  # highest valid
+    row = Proficiency.objects.get(user=lea, skill=first_aid)
+    assert row.expires_on == recent - timedelta(days=5) + timedelta(days=730)
+
+    framework.rule = Framework.Rule.LATEST
+    framework.save()
+    proficiency.recompute(organisation, lea.pk, Skill.objects.get(pk=first_aid.pk))
+    assert level_of(lea, first_aid) == (1, 0)  # latest valid
+
+
+def test_levels_lapse_when_their_certificate_expires(framework):
+    organisation = framework.organisation
+    first_aid = skill(framework, "Premiers secours", valid_days=365)
+    lea = member(organisation)
+    observed = date(2030, 1, 10)
+    evidence(
+        organisation, lea, first_aid, 2, Evidence.Source.COURSE, observed_on=observed
+    )
+    proficiency.recompute(organisation, lea.pk, first_aid, today=date(2030, 6, 1))
+    assert level_of(lea, first_aid) == (2, 0)
+    assert proficiency.lapse_expired(today=date(2031, 1, 11)) == 1
+    assert level_of(lea, first_aid) == (0, 0)
+
+
+def test_a_mentors_confirmation_becomes_evidence_when_both_plugins_run(
+    framework, enable_plugin, client_a
+):
+    organisation = framework.organisation
+    enable_plugin(organisation, "mentoring")
+    welcoming = skill(framework)
+    pairing = active_pair(organisation)
+    [choice] = skill_choices(organisation, pairing.mentee)
+    assert (choice.key, choice.label) == (str(welcoming.pk), "Accueil du public")
+
+    client_a.force_login(pairing.mentor)
+    client_a.post(
+        reverse("mentoring:confirm_skill", args=[pairing.uuid]),
+        {"skill": str(welcoming.pk), "level": 2, "note": "Accueil seule samedi"},
+    )
+
+    [confirmed] = Evidence.objects.filter(user=pairing.mentee)
+    assert (confirmed.source, confirmed.level, confirmed.author) == (
+        Evidence.Source.MENTOR,
+        2,
+        pairing.mentor,
+    )
+    assert confirmed.note == "Accueil seule samedi"
+    assert confirmed.url == pairing.get_absolute_url()
+
+
+def test_no_skills_to_confirm_where_the_skills_plugin_is_off(org_a, enable_plugin):
+    enable_plugin(org_a, "mentoring")
+    framework = Framework.objects.create(organisation=org_a, name="Off")
+    skill(framework)
+    pairing = active_pair(org_a)
+    assert skill_choices(org_a, pairing.mentee) == []
+    with pytest.raises(pairs.Refused):
+        pairs.confirm_skill(pairing, pairing.mentor, "1", 2, "vu")
+
+
+# The profile page ---------------------------------------------------------------------
+
+
+def test_a_learner_sees_only_their_own_profile(framework, client_a, org_b):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea, other = member(organisation), member(organisation)
+    evidence(
+        organisation, other, welcoming, 3, Evidence.Source.ASSESSMENT, note="secret"
+    )
+    client_a.force_login(lea)
+    assert client_a.get(reverse("skills:mine")).status_code == 200
+    other_membership = other.memberships.get()
+    page = client_a.get(reverse("skills:person", args=[other_membership.pk]))
+    assert page.status_code == 403
+
+
+def test_coordinators_see_and_assess_their_organisations_people_only(
+    framework, client_a, org_b
+):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    evidence(organisation, lea, welcoming, 2, Evidence.Source.SELF, note="Je crois")
+    stranger = member(org_b)
+    sophie = member(organisation, Role.COORDINATOR)
+    client_a.force_login(sophie)
+    page = client_a.get(reverse("skills:person", args=[lea.memberships.get().pk]))
+    assert "Accueil du public" in page.content.decode()
+    assert "Je crois" in page.content.decode()  # self-assessments are visible to HR
+    assert (
+        client_a.get(
+            reverse("skills:person", args=[stranger.memberships.get().pk])
+        ).status_code
+        == 404
+    )
+    client_a.post(
+        reverse("skills:assess", args=[lea.memberships.get().pk]),
+        {"skill": welcoming.pk, "level": 3, "note": "Observée en permanence"},
+    )
+    assert level_of(lea, welcoming) == (3, 2)
+
+
+def test_bad_evidence_is_refused_and_changes_nothing(framework, client_a):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    client_a.force_login(lea)
+    too_high = client_a.post(
+        reverse("skills:self_assess"), {"skill": welcoming.pk, "level": 5}
+    )
+    assert too_high.status_code == 400
+    bad_file = client_a.post(
+        reverse("skills:declare_prior"),
+        {
+            "skill": welcoming.pk,
+            "level": 2,
+            "attachment": SimpleUploadedFile("virus.exe", b"MZ"),
+        },
+    )
+    assert bad_file.status_code == 400
+    assert "PDF" in bad_file.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_prior_experience_is_kept_with_its_document(framework, client_a):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    client_a.force_login(lea)
+    client_a.post(
+        reverse("skills:declare_prior"),
+        {
+            "skill": welcoming.pk,
+            "level": 3,
+            "note": "Trois ans d'accueil en mairie",
+            "attachment": SimpleUploadedFile(
+                "attestation.pdf", b"%PDF-1.4\n", content_type="application/pdf"
+            ),
+        },
+    )
+    [declared] = Evidence.objects.all()
+    assert declared.source == Evidence.Source.PRIOR
+    assert declared.attachment.title == "attestation.pdf"
+    assert level_of(lea, welcoming) == (0, 3)  # declared, not validated
