@@ -5,6 +5,8 @@ Every action is a plain form posting to its own URL; ``pairs`` decides whether i
 allowed (``Refused`` becomes a message and nothing changes).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -191,6 +193,19 @@ def _pair_page(request, pairing, bound=None, error=None):
     return response
 
 
+def _pair_form(request, pairing, bound, action, message, anchor=""):
+    """Validate the bound form and run ``action`` with its data; invalid or
+    refused, the pair space comes back with what was typed."""
+    _name, form = bound
+    if not form.is_valid():
+        return _pair_page(request, pairing, bound)
+    try:
+        action(**form.cleaned_data)
+    except pairs.Refused as error:
+        return _pair_page(request, pairing, bound, error)
+    return _done(request, pairing, message, anchor)
+
+
 @require_POST
 @member_required
 def accept(request, pairing_uuid):
@@ -225,15 +240,12 @@ def decline(request, pairing_uuid):
 @member_required
 def end(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
-    form = forms.EndForm(request.POST)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("end_form", form))
-    try:
-        pairs.end(pairing, request.user, form.cleaned_data["reason"])
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("end_form", form), error)
-    return _done(
-        request, pairing, _("The mentoring has ended. Your coordinator is told.")
+    return _pair_form(
+        request,
+        pairing,
+        ("end_form", forms.EndForm(request.POST)),
+        lambda reason: pairs.end(pairing, request.user, reason),
+        _("The mentoring has ended. Your coordinator is told."),
     )
 
 
@@ -241,23 +253,22 @@ def end(request, pairing_uuid):
 @member_required
 def add_session(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
-    form = forms.SessionForm(request.POST)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("session_form", form))
-    plan = request.POST.get("action") == "plan"
-    try:
-        if plan:
-            pairs.plan_session(pairing, request.user, **form.cleaned_data)
-        else:
-            pairs.log_session(pairing, request.user, **form.cleaned_data)
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("session_form", form), error)
-    return _done(
+    if request.POST.get("action") == "plan":
+        action, message = (
+            pairs.plan_session,
+            _("Session planned: you both receive the invitation by e-mail."),
+        )
+    else:
+        action, message = (
+            pairs.log_session,
+            _("Session logged. How useful was it? Check in below."),
+        )
+    return _pair_form(
         request,
         pairing,
-        _("Session planned: you both receive the invitation by e-mail.")
-        if plan
-        else _("Session logged. How useful was it? Check in below."),
+        ("session_form", forms.SessionForm(request.POST)),
+        partial(action, pairing, request.user),
+        message,
         "#sessions",
     )
 
@@ -317,14 +328,14 @@ def check_in(request, session_uuid):
 @member_required
 def add_goal(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
-    form = forms.GoalForm(request.POST)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("goal_form", form))
-    try:
-        pairs.add_goal(pairing, request.user, **form.cleaned_data)
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("goal_form", form), error)
-    return _done(request, pairing, _("Goal added."), "#goals")
+    return _pair_form(
+        request,
+        pairing,
+        ("goal_form", forms.GoalForm(request.POST)),
+        partial(pairs.add_goal, pairing, request.user),
+        _("Goal added."),
+        "#goals",
+    )
 
 
 @require_POST
@@ -345,14 +356,14 @@ def goal_status(request, pairing_uuid, goal_id):
 @member_required
 def add_note(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("note_form", form))
-    try:
-        pairs.add_note(pairing, request.user, **form.cleaned_data)
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("note_form", form), error)
-    return _done(request, pairing, _("Note saved."), "#notes")
+    return _pair_form(
+        request,
+        pairing,
+        ("note_form", forms.NoteForm(request.POST)),
+        partial(pairs.add_note, pairing, request.user),
+        _("Note saved."),
+        "#notes",
+    )
 
 
 @require_POST
@@ -396,14 +407,13 @@ def concern(request, pairing_uuid):
 @member_required
 def feedback(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
-    form = forms.FeedbackForm(request.POST)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("feedback_form", form))
-    try:
-        pairs.give_feedback(pairing, request.user, **form.cleaned_data)
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("feedback_form", form), error)
-    return _done(request, pairing, _("Thank you for your feedback."))
+    return _pair_form(
+        request,
+        pairing,
+        ("feedback_form", forms.FeedbackForm(request.POST)),
+        partial(pairs.give_feedback, pairing, request.user),
+        _("Thank you for your feedback."),
+    )
 
 
 @require_POST
@@ -411,16 +421,11 @@ def feedback(request, pairing_uuid):
 def confirm_skill(request, pairing_uuid):
     pairing = _pairing(request, pairing_uuid)
     choices = skill_choices(request.organisation, pairing.mentee)
-    form = forms.SkillForm(request.POST, choices=choices)
-    if not form.is_valid():
-        return _pair_page(request, pairing, ("skill_form", form))
-    try:
-        pairs.confirm_skill(pairing, request.user, **form.cleaned_data)
-    except pairs.Refused as error:
-        return _pair_page(request, pairing, ("skill_form", form), error)
-    return _done(
+    return _pair_form(
         request,
         pairing,
+        ("skill_form", forms.SkillForm(request.POST, choices=choices)),
+        partial(pairs.confirm_skill, pairing, request.user),
         _("Skill confirmed: it now counts as evidence on %(name)s's profile.")
         % {"name": pairing.mentee.get_full_name()},
         "#skills",
