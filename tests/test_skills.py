@@ -295,3 +295,122 @@ def test_prior_experience_is_kept_with_its_document(framework, client_a):
     assert declared.source == Evidence.Source.PRIOR
     assert declared.attachment.title == "attestation.pdf"
     assert level_of(lea, welcoming) == (0, 3)  # declared, not validated
+
+
+# HR reports ---------------------------------------------------------------------------
+
+
+def test_the_matrix_shows_levels_filters_by_team_and_exports_what_is_shown(
+    framework, client_a, org_b
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    organisation = framework.organisation
+    welcoming, hygiene = skill(framework), skill(framework, "Hygiène alimentaire")
+    accueil = Team.objects.create(organisation=organisation, name="Accueil")
+    lea = member(
+        organisation, team=accueil, user__first_name="Léa", user__last_name="Martin"
+    )
+    karim = member(organisation, user__first_name="Karim", user__last_name="Benali")
+    stranger = member(org_b, user__first_name="Zoé", user__last_name="Ailleurs")
+    evidence(organisation, lea, welcoming, 2, Evidence.Source.COURSE)
+    evidence(organisation, lea, hygiene, 3, Evidence.Source.SELF)
+    evidence(organisation, karim, hygiene, 4, Evidence.Source.ASSESSMENT)
+    sophie = member(organisation, Role.COORDINATOR)
+    client_a.force_login(sophie)
+
+    page = client_a.get(reverse("skills_matrix"), {"team": accueil.pk})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Léa" in text and "Karim" not in text and "Zoé" not in text
+    assert 'class="level-2"' in text  # Léa's validated level, coloured
+    assert "<small>(3)</small>" in text  # her self-assessment beside it
+    export = client_a.get(
+        reverse("skills_matrix"), {"team": accueil.pk, "export": "xlsx"}
+    )
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[0] == ("Personne", "Équipe", "Accueil du public", "Hygiène alimentaire")
+    assert rows[1:] == [(lea.get_full_name(), "Accueil", 2, 0)]
+    assert stranger.pk
+
+
+@pytest.mark.parametrize("role", [Role.LEARNER, Role.TRAINER, Role.MENTOR])
+def test_only_coordinators_and_admins_open_the_hr_reports(framework, client_a, role):
+    client_a.force_login(member(framework.organisation, role))
+    for name in ("skills_matrix", "skills_expiry"):
+        assert client_a.get(reverse(name)).status_code in (302, 403)
+
+
+def test_the_matrix_reads_a_fixed_number_of_queries(framework, client_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation = framework.organisation
+    skills_ = [skill(framework, f"Compétence {i}") for i in range(5)]
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client_a.get(reverse("skills_matrix")).status_code == 200
+        return len(queries)
+
+    person = member(organisation)
+    evidence(organisation, person, skills_[0], 1, Evidence.Source.COURSE)
+    count()
+    few = count()
+    for i in range(10):
+        person = member(organisation)
+        evidence(organisation, person, skills_[i % 5], 2, Evidence.Source.COURSE)
+    assert count() == few
+
+
+def test_expiring_certifications_list_the_unrenewed_with_their_renewal_course(
+    framework, client_a
+):
+    organisation = framework.organisation
+    course = make_course(organisation, title="Premiers secours : recyclage")
+    first_aid = skill(
+        framework, "Premiers secours", valid_days=365, renewal_course=course
+    )
+    today = timezone.localdate()
+    soon, renewed = member(organisation), member(organisation)
+    evidence(
+        organisation,
+        soon,
+        first_aid,
+        2,
+        Evidence.Source.COURSE,
+        observed_on=today - timedelta(days=340),
+    )
+    evidence(
+        organisation,
+        renewed,
+        first_aid,
+        2,
+        Evidence.Source.COURSE,
+        observed_on=today - timedelta(days=370),
+    )
+    evidence(
+        organisation,
+        renewed,
+        first_aid,
+        2,
+        Evidence.Source.COURSE,
+        observed_on=today - timedelta(days=5),
+        reference="renewal",
+    )
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    text = client_a.get(reverse("skills_expiry")).content.decode()
+
+    assert soon.get_full_name() in text
+    assert (today + timedelta(days=25)).strftime("%d/%m/%Y") in text
+    assert "Premiers secours : recyclage" in text
+    assert renewed.get_full_name() not in text

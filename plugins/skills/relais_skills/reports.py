@@ -1,0 +1,298 @@
+"""HR reports in the Wagtail admin, one organisation's people only: the skills
+matrix (a heatmap) and the certificates that expire. They are Wagtail report views,
+so filters and the CSV/XLSX downloads work as everywhere in the admin; exports read
+people in chunks, so memory stays flat however many rows there are.
+"""
+
+from collections import OrderedDict
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views.reports import ReportView
+
+from lms.exports import cell
+from lms.models import Membership, Team
+from lms.models.people import PEOPLE_MANAGERS
+from relais_skills.models import Evidence, Framework, Proficiency, RoleProfile, Skill
+
+CHUNK = 1000  # people read at once when exporting
+
+
+def _organisation_teams(request):
+    return Team.objects.filter(organisation=request.organisation)
+
+
+def _organisation_profiles(request):
+    return RoleProfile.objects.for_organisation(request.organisation)
+
+
+def _organisation_groups(request):
+    from relais_skills.models import SkillGroup
+
+    return SkillGroup.objects.filter(
+        framework__in=Framework.objects.for_organisation(request.organisation)
+    ).order_by("name")
+
+
+class MatrixFilters(WagtailFilterSet):
+    name = django_filters.CharFilter(
+        label=_("Name"), method="filter_name", lookup_expr="icontains"
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=_organisation_teams
+    )
+    profile = django_filters.ModelChoiceFilter(
+        label=_("Role profile"),
+        queryset=_organisation_profiles,
+        method="filter_profile",
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Skill group"), queryset=_organisation_groups, method="filter_group"
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["team"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(
+            Q(user__first_name__icontains=value) | Q(user__last_name__icontains=value)
+        )
+
+    def filter_profile(self, queryset, name, value):
+        held = Q(user__in=value.holders.all())
+        if value.team_id:
+            held |= Q(team_id=value.team_id)
+        return queryset.filter(held)
+
+    def filter_group(self, queryset, name, value):
+        return queryset  # chooses the columns (skills), not the people
+
+
+class ManagersOnly:
+    """Coordinators/HR and organisation admins of the request's organisation."""
+
+    def dispatch(self, request, *args, **kwargs):
+        membership = getattr(request, "membership", None)
+        if not (
+            request.user.is_superuser
+            or (membership and membership.role in PEOPLE_MANAGERS)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def preprocess_field_value(self, field, value, export_format):
+        # Names typed by people are data, never spreadsheet formulas.
+        return cell(super().preprocess_field_value(field, value, export_format))
+
+
+class MatrixReport(ManagersOnly, ReportView):
+    page_title = _("Skills matrix")
+    header_icon = "table"
+    index_url_name = "skills_matrix"
+    index_results_url_name = "skills_matrix_results"
+    results_template_name = "relais_skills/reports/matrix_results.html"
+    filterset_class = MatrixFilters
+    export_filename = "skills-matrix"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Membership.objects.for_organisation(self.request.organisation)
+            .active()
+            .select_related("user", "team")
+            .order_by("user__last_name", "user__first_name", "pk")
+        )
+
+    @cached_property
+    def skills(self):
+        skills = Skill.objects.filter(
+            framework__in=Framework.objects.for_organisation(self.request.organisation)
+        ).select_related("framework", "group")
+        group = self.filters.form.cleaned_data.get("group") if self.filters else None
+        if group:
+            skills = skills.filter(Q(group=group) | Q(group__parent=group))
+        return list(skills.order_by("group__name", "name"))
+
+    @property
+    def list_export(self):
+        return ["name", "team", *(f"skill_{skill.pk}" for skill in self.skills)]
+
+    def get_heading(self, queryset, field):
+        headings = {"name": _("Person"), "team": _("Team")}
+        headings.update({f"skill_{s.pk}": s.name for s in self.skills})
+        return str(headings[field])
+
+    def _levels(self, user_ids):
+        levels = {}
+        for user_id, skill_id, level, self_level in Proficiency.objects.filter(
+            organisation=self.request.organisation,
+            user_id__in=user_ids,
+            skill__in=self.skills,
+        ).values_list("user_id", "skill_id", "level", "self_level"):
+            levels[user_id, skill_id] = (level, self_level)
+        return levels
+
+    def decorate_paginated_queryset(self, object_list):
+        if self.is_export:  # exports read the people in chunks (_with_levels)
+            return object_list
+        people = list(object_list)
+        levels = self._levels([m.user_id for m in people])
+        for member in people:
+            member.cells = [
+                (skill, *levels.get((member.user_id, skill.pk), (0, 0)))
+                for skill in self.skills
+            ]
+            member.profile_url = reverse("skills:person", args=[member.pk])
+        return people
+
+    def _with_levels(self, queryset):
+        """The people with their levels, read ``CHUNK`` people at a time."""
+        chunk = []
+        for member in queryset.iterator(chunk_size=CHUNK):
+            chunk.append(member)
+            if len(chunk) == CHUNK:
+                yield from self._chunk(chunk)
+                chunk = []
+        yield from self._chunk(chunk)
+
+    def _chunk(self, people):
+        levels = self._levels([m.user_id for m in people])
+        for member in people:
+            member.levels = levels
+            yield member
+
+    def to_row_dict(self, item):
+        row = OrderedDict(
+            name=item.user.get_full_name() or item.user.get_username(),
+            team=item.team.name if item.team else "",
+        )
+        for skill in self.skills:
+            level, _self_level = item.levels.get((item.user_id, skill.pk), (0, 0))
+            row[f"skill_{skill.pk}"] = level
+        return row
+
+    def stream_csv(self, queryset):
+        return super().stream_csv(self._with_levels(queryset))
+
+    def write_xlsx(self, queryset, output):
+        return super().write_xlsx(self._with_levels(queryset), output)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["skills"] = self.skills
+        context["scale"] = max(
+            (len(s.framework.levels) for s in self.skills), default=4
+        )
+        return context
+
+
+class ExpiryFilters(WagtailFilterSet):
+    within = django_filters.ChoiceFilter(
+        label=_("Expiring within"),
+        choices=[("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))],
+        method="filter_within",
+        empty_label=_("90 days"),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=_organisation_teams, method="filter_team"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(
+            expires_on__lte=timezone.localdate() + timezone.timedelta(days=int(value))
+        )
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(
+            user__memberships__team=value,
+            user__memberships__organisation=value.organisation,
+        )
+
+
+class ExpiryReport(ManagersOnly, ReportView):
+    """Certificates expired or expiring within 90 days: the latest evidence of each
+    person in each skill that expires."""
+
+    page_title = _("Expiring certifications")
+    header_icon = "date"
+    index_url_name = "skills_expiry"
+    index_results_url_name = "skills_expiry_results"
+    results_template_name = "relais_skills/reports/expiry_results.html"
+    filterset_class = ExpiryFilters
+    export_filename = "skills-expiring"
+    list_export = [
+        "person",
+        "skill.name",
+        "level",
+        "observed_on",
+        "expires_on",
+        "state",
+    ]
+
+    def get_heading(self, queryset, field):
+        return str(
+            {
+                "person": _("Person"),
+                "skill.name": _("Skill"),
+                "level": _("Level"),
+                "observed_on": _("Obtained on"),
+                "expires_on": _("Expires on"),
+                "state": _("State"),
+            }[field]
+        )
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        members = Membership.objects.for_organisation(self.request.organisation)
+        return (
+            Evidence.objects.for_organisation(self.request.organisation)
+            .filter(
+                expires_on__isnull=False,
+                expires_on__gte=today - timezone.timedelta(days=365),
+                expires_on__lte=today + timezone.timedelta(days=90),
+                user__in=members.active().values("user"),
+            )
+            .exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
+            # Renewed since: a later certificate of the same person and skill.
+            .exclude(
+                Exists(
+                    Evidence.objects.filter(
+                        organisation=self.request.organisation,
+                        user=OuterRef("user"),
+                        skill=OuterRef("skill"),
+                        observed_on__gt=OuterRef("observed_on"),
+                    ).exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
+                )
+            )
+            .select_related("user", "skill__renewal_course")
+            .order_by("expires_on", "user__last_name")
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        if self.is_export:
+            return object_list
+        return self._decorate(object_list)
+
+    def _decorate(self, object_list):
+        today = timezone.localdate()
+        for item in object_list:
+            item.person = item.user.get_full_name() or item.user.get_username()
+            item.state = str(_("expired") if item.expires_on < today else _("expiring"))
+            item.days = (item.expires_on - today).days
+            item.ago = -item.days
+        return object_list
+
+    def to_row_dict(self, item):
+        self._decorate([item])
+        return super().to_row_dict(item)
