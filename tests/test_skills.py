@@ -414,3 +414,35 @@ def test_expiring_certifications_list_the_unrenewed_with_their_renewal_course(
     assert (today + timedelta(days=25)).strftime("%d/%m/%Y") in text
     assert "Premiers secours : recyclage" in text
     assert renewed.get_full_name() not in text
+
+
+def test_the_gap_report_closes_after_a_tagged_course_and_shows_the_bus_factor(
+    framework, client_a
+):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    accueil = front_desk(organisation, welcoming, level=2)
+    lea = member(organisation, team=accueil, user__first_name="Léa")
+    michel = member(organisation, team=accueil, user__first_name="Michel")
+    evidence(organisation, michel, welcoming, 3, Evidence.Source.ASSESSMENT)
+    course = make_course(organisation, title="Accueillir", lessons=1)
+    SkillTag.objects.create(
+        organisation=organisation,
+        object_id=f"urn:relais:course:{course.pk}",
+        skill=welcoming,
+        level=2,
+    )
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    def gap_row():
+        export = client_a.get(reverse("skills_gaps"), {"export": "csv"})
+        lines = b"".join(export.streaming_content).decode().splitlines()
+        return lines[1].split(",")
+
+    page = client_a.get(reverse("skills_gaps")).content.decode()
+    assert "1 / 2" in page and lea.get_full_name() in page
+    assert gap_row()[3:7] == ["2", "1", "1", "1"]  # holders, meet, below, coverage
+
+    complete_course(organisation, lea, course)
+
+    assert gap_row()[3:7] == ["2", "2", "0", "2"]

@@ -19,7 +19,14 @@ from wagtail.admin.views.reports import ReportView
 from lms.exports import cell
 from lms.models import Membership, Team
 from lms.models.people import PEOPLE_MANAGERS
-from relais_skills.models import Evidence, Framework, Proficiency, RoleProfile, Skill
+from relais_skills.models import (
+    Evidence,
+    Framework,
+    Proficiency,
+    Requirement,
+    RoleProfile,
+    Skill,
+)
 
 CHUNK = 1000  # people read at once when exporting
 
@@ -295,4 +302,137 @@ class ExpiryReport(ManagersOnly, ReportView):
 
     def to_row_dict(self, item):
         self._decorate([item])
+        return super().to_row_dict(item)
+
+
+class GapFilters(WagtailFilterSet):
+    profile = django_filters.ModelChoiceFilter(
+        label=_("Role profile"), queryset=_organisation_profiles
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=_organisation_teams, method="filter_team"
+    )
+
+    class Meta:
+        model = Requirement
+        fields = ["profile"]
+
+    def filter_team(self, queryset, name, value):
+        return queryset  # counts only that team's people (see GapReport)
+
+
+class GapReport(ManagersOnly, ReportView):
+    """Per requirement of each role profile: how many of the people holding the role
+    meet it, who falls short, and how many people in the whole organisation can do
+    it at that level (the bus factor: one person means the team depends on them)."""
+
+    page_title = _("Gaps and coverage")
+    header_icon = "warning"
+    index_url_name = "skills_gaps"
+    index_results_url_name = "skills_gaps_results"
+    results_template_name = "relais_skills/reports/gap_results.html"
+    filterset_class = GapFilters
+    export_filename = "skills-gaps"
+    list_export = [
+        "profile.name",
+        "skill.name",
+        "level",
+        "holders",
+        "meeting",
+        "below_count",
+        "coverage",
+        "below_names",
+    ]
+
+    def get_heading(self, queryset, field):
+        return str(
+            {
+                "profile.name": _("Role"),
+                "skill.name": _("Skill"),
+                "level": _("Minimum level"),
+                "holders": _("People in the role"),
+                "meeting": _("Meet it"),
+                "below_count": _("Below it"),
+                "coverage": _("Whole organisation at that level"),
+                "below_names": _("Who is below"),
+            }[field]
+        )
+
+    def get_queryset(self):
+        return (
+            Requirement.objects.filter(profile__organisation=self.request.organisation)
+            .select_related("profile", "skill")
+            .order_by("profile__name", "skill__name")
+        )
+
+    @cached_property
+    def _people(self):
+        """Active members: {user id: (name, team id)}, and who holds each profile."""
+        organisation = self.request.organisation
+        rows = (
+            Membership.objects.for_organisation(organisation)
+            .active()
+            .values_list(
+                "user_id",
+                "user__first_name",
+                "user__last_name",
+                "user__username",
+                "team_id",
+            )
+        )
+        members = {
+            user_id: (f"{first} {last}".strip() or username, team_id)
+            for user_id, first, last, username, team_id in rows
+        }
+        holders = {}
+        for profile in RoleProfile.objects.for_organisation(
+            organisation
+        ).prefetch_related("holders"):
+            ids = {u.pk for u in profile.holders.all()}
+            if profile.team_id:
+                ids |= {
+                    u for u, (_n, team) in members.items() if team == profile.team_id
+                }
+            holders[profile.pk] = ids & members.keys()
+        return members, holders
+
+    def _decorate(self, requirements):
+        members, holders = self._people
+        team = self.filters.form.cleaned_data.get("team") if self.filters else None
+        skill_ids = {r.skill_id for r in requirements}
+        levels = {}
+        for user_id, skill_id, level in Proficiency.objects.filter(
+            organisation=self.request.organisation, skill_id__in=skill_ids
+        ).values_list("user_id", "skill_id", "level"):
+            levels[user_id, skill_id] = level
+        for requirement in requirements:
+            people = holders.get(requirement.profile_id, set())
+            if team:
+                people = {u for u in people if members[u][1] == team.pk}
+            below = sorted(
+                members[u][0]
+                for u in people
+                if levels.get((u, requirement.skill_id), 0) < requirement.level
+            )
+            requirement.holders = len(people)
+            requirement.below_count = len(below)
+            requirement.meeting = len(people) - len(below)
+            requirement.below_names = ", ".join(below)
+            requirement.coverage = sum(
+                1
+                for u in members
+                if (not team or members[u][1] == team.pk)
+                and levels.get((u, requirement.skill_id), 0) >= requirement.level
+            )
+            requirement.fragile = requirement.coverage <= 1
+        return requirements
+
+    def decorate_paginated_queryset(self, object_list):
+        if self.is_export:
+            return object_list
+        return self._decorate(list(object_list))
+
+    def to_row_dict(self, item):
+        if not hasattr(item, "holders"):
+            self._decorate([item])
         return super().to_row_dict(item)

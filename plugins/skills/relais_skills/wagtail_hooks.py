@@ -7,7 +7,7 @@ from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
 from relais_skills.models import Framework, Skill
-from relais_skills.reports import ExpiryReport, MatrixReport
+from relais_skills.reports import ExpiryReport, GapReport, MatrixReport
 
 
 @hooks.register("lms_register_menu_items")
@@ -25,6 +25,12 @@ def register_report_urls():
             "skills/matrix/results/",
             MatrixReport.as_view(results_only=True),
             name="skills_matrix_results",
+        ),
+        path("skills/gaps/", GapReport.as_view(), name="skills_gaps"),
+        path(
+            "skills/gaps/results/",
+            GapReport.as_view(results_only=True),
+            name="skills_gaps_results",
         ),
         path("skills/expiring/", ExpiryReport.as_view(), name="skills_expiry"),
         path(
@@ -45,6 +51,12 @@ def add_skills_reports(request):
     return [
         MenuItem(
             _("Skills matrix"), reverse("skills_matrix"), icon_name="table", order=10
+        ),
+        MenuItem(
+            _("Gaps and coverage"),
+            reverse("skills_gaps"),
+            icon_name="warning",
+            order=15,
         ),
         MenuItem(
             _("Expiring certifications"),
