@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 
 from courses.learning import path_state
 from courses.models import BadgeAward, DigestLog, PathAssignment, PathStep, ReminderLog
-from lms.models import Membership, OrganisationSettings
+from lms.mail import language_of
+from lms.models import Membership
 from lms.models.people import PEOPLE_MANAGERS
 
 
@@ -33,13 +34,6 @@ def _log_once(**fields):
             return bool(ReminderLog.objects.create(**fields))
     except IntegrityError:
         return False
-
-
-def _language(user, organisation):
-    profile = getattr(user, "wagtail_userprofile", None)
-    if profile and profile.preferred_language:
-        return profile.preferred_language
-    return OrganisationSettings.for_site(organisation).language
 
 
 def send_due_reminders(today=None):
@@ -78,7 +72,7 @@ def send_due_reminders(today=None):
 
 def _mail_learner(assignment, states, today):
     organisation = assignment.path.organisation
-    with translation.override(_language(assignment.user, organisation)):
+    with translation.override(language_of(assignment.user, organisation)):
         context = {
             "user": assignment.user,
             "path": assignment.path,
@@ -126,7 +120,7 @@ def send_digests(today=None):
                     )
             except IntegrityError:
                 continue
-            with translation.override(_language(coordinator.user, organisation)):
+            with translation.override(language_of(coordinator.user, organisation)):
                 context = {
                     "rows": rows,
                     "organisation": organisation,
@@ -160,7 +154,7 @@ def send_expiry_reminders(today=None):
         if not claimed or not award.recipient.email:
             continue
         organisation = award.badge.organisation
-        with translation.override(_language(award.recipient, organisation)):
+        with translation.override(language_of(award.recipient, organisation)):
             context = {
                 "award": award,
                 "organisation": organisation,

@@ -4,6 +4,7 @@ Tasks run in-process (ImmediateBackend) so behaviour tests see their effects; wh
 REDIS_URL is set, an extra "rq" backend lets the RQ tests enqueue real jobs.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not the shared in-memory database: the browser tests' live server
     # writes from several threads, which in-memory SQLite answers with "table is
     # locked" at once, where a file database waits its turn.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # TEST_DATABASE_FILE lets two test runs on one checkout keep out of each other's way.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "TEST_DATABASE_FILE", str(BASE_DIR / "var" / "test.sqlite3")
+        )
+    }
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test", "testserver"]

@@ -3,9 +3,17 @@
 
 from django.urls import reverse
 
+from lms import mail
+from lms.mail import coordinators, link
 from relais_mentoring import ics
 from relais_mentoring.models import Concern, MentorProfile, Pairing, Session
-from relais_mentoring.notify import coordinators, link, send
+
+
+def send(kind, user, organisation, context, attachment=None):
+    """The e-mail ``relais_mentoring/email/<kind>.txt``, in the person's language."""
+    return mail.send(
+        f"relais_mentoring/email/{kind}.txt", user, organisation, context, attachment
+    )
 
 
 def _pairing(pk):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from lms.mail import coordinators, link
 from lms.plugins.activation import enabled_labels
 from relais_mentoring.models import (
     Concern,
@@ -28,7 +29,7 @@ from relais_mentoring.models import (
     ProgrammeSettings,
     Session,
 )
-from relais_mentoring.notify import coordinators, link, send
+from relais_mentoring.notices import send
 from relais_mentoring.waiting import waiting_requests
 
 LOOK_BACK = timedelta(days=7)  # older sessions are not chased any more

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.mail import link
 from lms.skills import skill_choices
 from lms.views.access import member_required
 from relais_mentoring import forms, ics, pairs, privacy
 from relais_mentoring.models import Goal, MentorProfile, Pairing, Session
-from relais_mentoring.notify import link
 from relais_mentoring.waiting import ask, open_request
 
 

@@ -1,7 +1,6 @@
-"""E-mails of the mentoring programme, each in its recipient's language.
+"""E-mails to people, each in their own language, for the core and plugins alike.
 
-A template ``relais_mentoring/email/<kind>.txt`` holds the subject on its first line
-and the body after it.
+A template holds the subject on its first line and the body after it.
 """
 
 from django.core.mail import EmailMessage
@@ -13,6 +12,7 @@ from lms.models.people import PEOPLE_MANAGERS
 
 
 def language_of(user, organisation):
+    """The person's own choice, else the organisation's language."""
     profile = getattr(user, "wagtail_userprofile", None)
     if profile and profile.preferred_language:
         return profile.preferred_language
@@ -20,6 +20,7 @@ def language_of(user, organisation):
 
 
 def coordinators(organisation):
+    """The active coordinators/HR and admins of the organisation."""
     return [
         membership.user
         for membership in Membership.objects.for_organisation(organisation)
@@ -30,17 +31,18 @@ def coordinators(organisation):
 
 
 def link(organisation, path):
+    """An absolute link into the organisation's site, for e-mails."""
     return f"{organisation.root_url}{path}"
 
 
-def send(kind, user, organisation, context, attachment=None):
-    """Render ``kind`` for ``user`` in their language and send it."""
+def send(template, user, organisation, context, attachment=None):
+    """Render ``template`` for ``user`` in their language and send it; returns 1
+    if sent. ``attachment(user)`` may give a (filename, content, mimetype)."""
     if not user.email:
         return 0
     with translation.override(language_of(user, organisation)):
         text = render_to_string(
-            f"relais_mentoring/email/{kind}.txt",
-            {"user": user, "organisation": organisation, **context},
+            template, {"user": user, "organisation": organisation, **context}
         )
         subject, _newline, body = text.strip().partition("\n")
         message = EmailMessage(subject.strip(), body.strip() + "\n", to=[user.email])
