@@ -446,3 +446,46 @@ def test_the_gap_report_closes_after_a_tagged_course_and_shows_the_bus_factor(
     complete_course(organisation, lea, course)
 
     assert gap_row()[3:7] == ["2", "2", "0", "2"]
+
+
+def test_expiry_reminders_go_once_before_and_on_the_day_with_a_frozen_clock(
+    framework, time_machine
+):
+    from django.core import mail
+
+    from relais_skills.reminders import send_expiry_reminders
+
+    organisation = framework.organisation
+    course = make_course(organisation, title="Premiers secours : recyclage")
+    first_aid = skill(
+        framework, "Premiers secours", valid_days=730, renewal_course=course
+    )
+    lea = member(organisation, user__first_name="Léa")
+    sophie = member(organisation, Role.COORDINATOR)
+    evidence(
+        organisation,
+        lea,
+        first_aid,
+        2,
+        Evidence.Source.COURSE,
+        observed_on=date(2030, 3, 1),
+    )
+    expiry = date(2030, 3, 1) + timedelta(days=730)  # 2032-02-29: a leap year
+
+    time_machine.move_to(expiry - timedelta(days=41))  # too early
+    assert send_expiry_reminders() == 0
+    time_machine.move_to(expiry - timedelta(days=30))
+    mail.outbox = []
+    assert send_expiry_reminders() == 2  # Léa, then Sophie's list
+    to_lea, to_sophie = mail.outbox
+    assert to_lea.to == [lea.email] and "30" in to_lea.subject
+    assert "Premiers secours : recyclage" in to_lea.body
+    assert f"/learn/course/{course.pk}/" in to_lea.body
+    assert to_sophie.to == [sophie.email] and lea.get_full_name() in to_sophie.body
+    assert send_expiry_reminders() == 0  # once
+    time_machine.move_to(expiry)  # the day itself
+    assert send_expiry_reminders() == 2
+    time_machine.move_to(expiry + timedelta(days=1))
+    assert send_expiry_reminders() == 0
+    assert proficiency.lapse_expired() == 1
+    assert level_of(lea, first_aid) == (0, 0)

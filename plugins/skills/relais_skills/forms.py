@@ -19,7 +19,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        frameworks = Framework.objects.for_organisation(organisation)
+        frameworks = Framework.objects.available_to(organisation)
         self.fields["skill"].queryset = (
             Skill.objects.filter(framework__in=frameworks)
             .select_related("framework", "group")

@@ -31,14 +31,23 @@ def default_levels():
 
 
 class FrameworkQuerySet(OrganisationQuerySet):
-    def for_organisation(self, organisation):
-        """Its own frameworks and those of its federation it adopted."""
+    """``for_organisation``: the frameworks it owns (and edits);
+    ``available_to``: those plus the federation's it adopted (what it uses)."""
+
+    def available_to(self, organisation):
         return self.filter(
             Q(organisation=organisation) | Q(adoptions__organisation=organisation)
         ).distinct()
 
     def owned_by(self, organisation):
-        return self.filter(organisation=organisation)
+        return self.for_organisation(organisation)
+
+
+class FrameworkPartQuerySet(models.QuerySet):
+    """Groups and skills belong to an organisation through their framework."""
+
+    def for_organisation(self, organisation):
+        return self.filter(framework__organisation=organisation)
 
 
 class Framework(models.Model):
@@ -116,6 +125,8 @@ class SkillGroup(models.Model):
     description = models.TextField(_("description"), blank=True)
     uri = models.CharField(_("ESCO URI"), max_length=200, blank=True)
 
+    objects = FrameworkPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("skill group")
@@ -161,6 +172,8 @@ class Skill(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = FrameworkPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -44,7 +44,7 @@ def evidence_from_confirmation(sender, event, **kwargs):
     skill = (
         Skill.objects.filter(
             pk=event.skill if str(event.skill).isdigit() else 0,
-            framework__in=Framework.objects.for_organisation(sender),
+            framework__in=Framework.objects.available_to(sender),
         )
         .select_related("framework")
         .first()

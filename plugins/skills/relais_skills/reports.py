@@ -19,16 +19,14 @@ from wagtail.admin.views.reports import ReportView
 from lms.exports import cell
 from lms.models import Membership, Team
 from lms.models.people import PEOPLE_MANAGERS
+from relais_skills import matrix
 from relais_skills.models import (
     Evidence,
     Framework,
     Proficiency,
     Requirement,
     RoleProfile,
-    Skill,
 )
-
-CHUNK = 1000  # people read at once when exporting
 
 
 def _organisation_teams(request):
@@ -43,7 +41,7 @@ def _organisation_groups(request):
     from relais_skills.models import SkillGroup
 
     return SkillGroup.objects.filter(
-        framework__in=Framework.objects.for_organisation(request.organisation)
+        framework__in=Framework.objects.available_to(request.organisation)
     ).order_by("name")
 
 
@@ -119,13 +117,8 @@ class MatrixReport(ManagersOnly, ReportView):
 
     @cached_property
     def skills(self):
-        skills = Skill.objects.filter(
-            framework__in=Framework.objects.for_organisation(self.request.organisation)
-        ).select_related("framework", "group")
         group = self.filters.form.cleaned_data.get("group") if self.filters else None
-        if group:
-            skills = skills.filter(Q(group=group) | Q(group__parent=group))
-        return list(skills.order_by("group__name", "name"))
+        return matrix.columns(self.request.organisation, group)
 
     @property
     def list_export(self):
@@ -136,60 +129,36 @@ class MatrixReport(ManagersOnly, ReportView):
         headings.update({f"skill_{s.pk}": s.name for s in self.skills})
         return str(headings[field])
 
-    def _levels(self, user_ids):
-        levels = {}
-        for user_id, skill_id, level, self_level in Proficiency.objects.filter(
-            organisation=self.request.organisation,
-            user_id__in=user_ids,
-            skill__in=self.skills,
-        ).values_list("user_id", "skill_id", "level", "self_level"):
-            levels[user_id, skill_id] = (level, self_level)
-        return levels
-
     def decorate_paginated_queryset(self, object_list):
-        if self.is_export:  # exports read the people in chunks (_with_levels)
+        if self.is_export:  # exports read the people in chunks (matrix.with_levels)
             return object_list
         people = list(object_list)
-        levels = self._levels([m.user_id for m in people])
+        found = matrix.levels(
+            self.request.organisation, [m.user_id for m in people], self.skills
+        )
         for member in people:
             member.cells = [
-                (skill, *levels.get((member.user_id, skill.pk), (0, 0)))
+                (skill, *found.get((member.user_id, skill.pk), (0, 0)))
                 for skill in self.skills
             ]
             member.profile_url = reverse("skills:person", args=[member.pk])
         return people
 
-    def _with_levels(self, queryset):
-        """The people with their levels, read ``CHUNK`` people at a time."""
-        chunk = []
-        for member in queryset.iterator(chunk_size=CHUNK):
-            chunk.append(member)
-            if len(chunk) == CHUNK:
-                yield from self._chunk(chunk)
-                chunk = []
-        yield from self._chunk(chunk)
-
-    def _chunk(self, people):
-        levels = self._levels([m.user_id for m in people])
-        for member in people:
-            member.levels = levels
-            yield member
-
     def to_row_dict(self, item):
-        row = OrderedDict(
-            name=item.user.get_full_name() or item.user.get_username(),
-            team=item.team.name if item.team else "",
+        return OrderedDict(
+            zip(self.list_export, matrix.row(item, self.skills), strict=True)
         )
-        for skill in self.skills:
-            level, _self_level = item.levels.get((item.user_id, skill.pk), (0, 0))
-            row[f"skill_{skill.pk}"] = level
-        return row
 
     def stream_csv(self, queryset):
-        return super().stream_csv(self._with_levels(queryset))
+        return super().stream_csv(
+            matrix.with_levels(self.request.organisation, queryset, self.skills)
+        )
 
     def write_xlsx(self, queryset, output):
-        return super().write_xlsx(self._with_levels(queryset), output)
+        return super().write_xlsx(
+            matrix.with_levels(self.request.organisation, queryset, self.skills),
+            output,
+        )
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
