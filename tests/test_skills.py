@@ -489,3 +489,52 @@ def test_expiry_reminders_go_once_before_and_on_the_day_with_a_frozen_clock(
     assert send_expiry_reminders() == 0
     assert proficiency.lapse_expired() == 1
     assert level_of(lea, first_aid) == (0, 0)
+
+
+def test_progress_over_time_counts_levels_gained_by_source_with_a_chart(
+    framework, client_a
+):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    today = timezone.localdate()
+    evidence(organisation, lea, welcoming, 1, Evidence.Source.COURSE, observed_on=today)
+    evidence(organisation, lea, welcoming, 2, Evidence.Source.MENTOR, observed_on=today)
+    evidence(organisation, lea, welcoming, 3, Evidence.Source.SELF, observed_on=today)
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    page = client_a.get(reverse("skills_progress")).content.decode()
+    assert (
+        '<svg role="img"' in page
+        and "<script" not in page.split("<svg", 1)[1].split("</svg>")[0]
+    )
+    export = client_a.get(reverse("skills_progress"), {"export": "csv"})
+    last = b"".join(export.streaming_content).decode().splitlines()[-1]
+    assert last == f"{today:%Y-%m},1,1,0,2"  # the self-assessment is not a gain
+
+
+def test_the_onboarding_funnel_counts_each_cohort_at_each_step(framework, client_a):
+    from courses.completion import complete_step
+    from courses.learning import assign_path
+    from courses.models import OnboardingPath, PathStep
+
+    organisation = framework.organisation
+    path = OnboardingPath.objects.create(organisation=organisation, title="Accueil")
+    first = PathStep.objects.create(
+        path=path, kind="checklist", title="Visite", sort_order=0
+    )
+    PathStep.objects.create(
+        path=path, kind="checklist", title="Permanence", sort_order=1
+    )
+    start = date(2030, 1, 6)
+    people = [member(organisation) for _i in range(3)]
+    assignments = [assign_path(p, path, start) for p in people]
+    complete_step(assignments[0], first, organisation)
+    complete_step(assignments[1], first, organisation)
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    export = client_a.get(reverse("skills_funnel"), {"path": path.pk, "export": "csv"})
+    lines = b"".join(export.streaming_content).decode().splitlines()
+
+    assert lines[0].split(",")[2:4] == ["Visite", "Permanence"]
+    assert lines[1].startswith("2030-01,3,2,0,0")

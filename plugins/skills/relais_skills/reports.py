@@ -405,3 +405,217 @@ class GapReport(ManagersOnly, ReportView):
         if not hasattr(item, "holders"):
             self._decorate([item])
         return super().to_row_dict(item)
+
+
+def _months(today, count=12):
+    """The first day of each of the last ``count`` months, oldest first."""
+    first, months = today.replace(day=1), []
+    for _i in range(count):
+        months.append(first)
+        first = (first - timezone.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+class ProgressReport(ManagersOnly, ReportView):
+    """Levels gained per month over the last year, by where the evidence came from
+    (courses and activities, mentors, assessments): a chart and the same numbers
+    as a table."""
+
+    page_title = _("Progress over time")
+    header_icon = "history"
+    index_url_name = "skills_progress"
+    index_results_url_name = "skills_progress_results"
+    results_template_name = "relais_skills/reports/progress_results.html"
+    export_filename = "skills-progress"
+    paginate_by = None
+    list_export = ["month", "learning", "mentoring", "assessment", "total"]
+    SOURCES = {
+        "learning": (Evidence.Source.COURSE, Evidence.Source.ACTIVITY),
+        "mentoring": (Evidence.Source.MENTOR,),
+        "assessment": (Evidence.Source.ASSESSMENT,),
+    }
+
+    def get_heading(self, queryset, field):
+        return str(
+            {
+                "month": _("Month"),
+                "learning": _("From courses and activities"),
+                "mentoring": _("From mentors"),
+                "assessment": _("From assessments"),
+                "total": _("Total"),
+            }[field]
+        )
+
+    def get_queryset(self):
+        from django.db.models import Count
+        from django.db.models.functions import TruncMonth
+
+        months = _months(timezone.localdate())
+        counts = {}
+        for month, source, count in (
+            Evidence.objects.for_organisation(self.request.organisation)
+            .filter(observed_on__gte=months[0])
+            .exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
+            .annotate(month=TruncMonth("observed_on"))
+            .values_list("month", "source")
+            .annotate(count=Count("pk"))
+        ):
+            counts[month, source] = count
+        rows = []
+        for month in months:
+            row = {"month": month.strftime("%Y-%m")}
+            for name, sources in self.SOURCES.items():
+                row[name] = sum(counts.get((month, s), 0) for s in sources)
+            row["total"] = sum(row[name] for name in self.SOURCES)
+            rows.append(row)
+        return rows
+
+    def to_row_dict(self, item):
+        return OrderedDict((field, item[field]) for field in self.list_export)
+
+    def get_context_data(self, *args, **kwargs):
+        from lms.charts import stacked_bar_chart
+
+        context = super().get_context_data(*args, **kwargs)
+        rows = context["object_list"]
+        context["chart"] = stacked_bar_chart(
+            _("Levels gained per month, by source"),
+            [row["month"] for row in rows],
+            {
+                _("From courses and activities"): [r["learning"] for r in rows],
+                _("From mentors"): [r["mentoring"] for r in rows],
+                _("From assessments"): [r["assessment"] for r in rows],
+            },
+            y_title=_("Pieces of evidence"),
+        )
+        return context
+
+
+class FunnelFilters(WagtailFilterSet):
+    path = django_filters.ModelChoiceFilter(
+        label=_("Onboarding path"), queryset=lambda request: _paths(request)
+    )
+
+    class Meta:
+        model = Membership
+        fields = []
+
+
+def _paths(request):
+    from courses.models import OnboardingPath
+
+    return OnboardingPath.objects.for_organisation(request.organisation)
+
+
+class FunnelReport(ManagersOnly, ReportView):
+    """For one onboarding path, each monthly cohort (by start date): how many were
+    assigned, reached each step, and finished, with the median days it took."""
+
+    page_title = _("Onboarding funnel")
+    header_icon = "list-ol"
+    index_url_name = "skills_funnel"
+    index_results_url_name = "skills_funnel_results"
+    results_template_name = "relais_skills/reports/funnel_results.html"
+    filterset_class = FunnelFilters
+    export_filename = "onboarding-funnel"
+    paginate_by = None
+
+    @cached_property
+    def path(self):
+        form = self.filters.form if self.filters else None
+        chosen = form.cleaned_data.get("path") if form and form.is_valid() else None
+        return chosen or _paths(self.request).order_by("title").first()
+
+    @cached_property
+    def steps(self):
+        return list(self.path.steps.order_by("sort_order")) if self.path else []
+
+    @property
+    def list_export(self):
+        return [
+            "cohort",
+            "assigned",
+            *(f"step_{step.pk}" for step in self.steps),
+            "completed",
+            "median_days",
+        ]
+
+    def get_heading(self, queryset, field):
+        headings = {
+            "cohort": _("Cohort (start month)"),
+            "assigned": _("Joined"),
+            "completed": _("Completed the path"),
+            "median_days": _("Median days to complete"),
+        }
+        headings.update({f"step_{s.pk}": s.title for s in self.steps})
+        return str(headings[field])
+
+    def get_queryset(self):
+        from statistics import median
+
+        from courses.models import PathAssignment, StepCompletion
+
+        if self.path is None:
+            return []
+        cohorts = {}
+        assignments = PathAssignment.objects.filter(path=self.path).values_list(
+            "pk", "start_date", "completed_at"
+        )
+        month_of = {}
+        for pk, start, completed_at in assignments:
+            cohort = cohorts.setdefault(
+                start.strftime("%Y-%m"),
+                {"assigned": 0, "completed": 0, "days": [], "steps": {}},
+            )
+            month_of[pk] = start.strftime("%Y-%m")
+            cohort["assigned"] += 1
+            if completed_at:
+                cohort["completed"] += 1
+                cohort["days"].append((timezone.localdate(completed_at) - start).days)
+        for assignment_id, step_id in StepCompletion.objects.filter(
+            assignment__path=self.path
+        ).values_list("assignment_id", "step_id"):
+            steps = cohorts[month_of[assignment_id]]["steps"]
+            steps[step_id] = steps.get(step_id, 0) + 1
+        rows = []
+        for cohort, data in sorted(cohorts.items(), reverse=True):
+            row = {
+                "cohort": cohort,
+                "assigned": data["assigned"],
+                "completed": data["completed"],
+                "median_days": median(data["days"]) if data["days"] else None,
+                "steps": [data["steps"].get(step.pk, 0) for step in self.steps],
+            }
+            row.update(
+                {
+                    f"step_{s.pk}": n
+                    for s, n in zip(self.steps, row["steps"], strict=True)
+                }
+            )
+            rows.append(row)
+        return rows
+
+    def filter_queryset(self, queryset):
+        return queryset  # the filter chooses the path (see ``path``)
+
+    def to_row_dict(self, item):
+        return OrderedDict((field, item[field]) for field in self.list_export)
+
+    def get_context_data(self, *args, **kwargs):
+        from lms.charts import bar_chart
+
+        context = super().get_context_data(*args, **kwargs)
+        rows = context["object_list"]
+        context.update(path=self.path, steps=self.steps)
+        if rows:
+            labels = [_("Joined"), *(s.title for s in self.steps), _("Completed")]
+            values = [
+                sum(r["assigned"] for r in rows),
+                *(sum(r["steps"][i] for r in rows) for i in range(len(self.steps))),
+                sum(r["completed"] for r in rows),
+            ]
+            context["chart"] = bar_chart(
+                _("People at each step, all cohorts"), labels, values
+            )
+            context["totals"] = list(zip(labels, values, strict=True))
+        return context
