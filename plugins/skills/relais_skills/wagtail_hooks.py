@@ -7,7 +7,13 @@ from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
 from relais_skills.models import Framework, Skill
-from relais_skills.reports import ExpiryReport, GapReport, MatrixReport
+from relais_skills.reports import (
+    ExpiryReport,
+    FunnelReport,
+    GapReport,
+    MatrixReport,
+    ProgressReport,
+)
 
 
 @hooks.register("lms_register_menu_items")
@@ -17,28 +23,29 @@ def add_skills_link(request):
     return [MenuLink(_("My skills"), reverse("skills:mine"))]
 
 
+# (URL name suffix, view): the Reports menu lists them in this order.
+REPORTS = [
+    ("matrix", MatrixReport),
+    ("gaps", GapReport),
+    ("expiry", ExpiryReport),
+    ("progress", ProgressReport),
+    ("funnel", FunnelReport),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    return [
-        path("skills/matrix/", MatrixReport.as_view(), name="skills_matrix"),
-        path(
-            "skills/matrix/results/",
-            MatrixReport.as_view(results_only=True),
-            name="skills_matrix_results",
-        ),
-        path("skills/gaps/", GapReport.as_view(), name="skills_gaps"),
-        path(
-            "skills/gaps/results/",
-            GapReport.as_view(results_only=True),
-            name="skills_gaps_results",
-        ),
-        path("skills/expiring/", ExpiryReport.as_view(), name="skills_expiry"),
-        path(
-            "skills/expiring/results/",
-            ExpiryReport.as_view(results_only=True),
-            name="skills_expiry_results",
-        ),
-    ]
+    urls = []
+    for name, view in REPORTS:
+        urls += [
+            path(f"skills/{name}/", view.as_view(), name=f"skills_{name}"),
+            path(
+                f"skills/{name}/results/",
+                view.as_view(results_only=True),
+                name=f"skills_{name}_results",
+            ),
+        ]
+    return urls
 
 
 @hooks.register("lms_register_admin_reports")
@@ -50,20 +57,12 @@ def add_skills_reports(request):
         return []
     return [
         MenuItem(
-            _("Skills matrix"), reverse("skills_matrix"), icon_name="table", order=10
-        ),
-        MenuItem(
-            _("Gaps and coverage"),
-            reverse("skills_gaps"),
-            icon_name="warning",
-            order=15,
-        ),
-        MenuItem(
-            _("Expiring certifications"),
-            reverse("skills_expiry"),
-            icon_name="date",
-            order=20,
-        ),
+            view.page_title,
+            reverse(f"skills_{name}"),
+            icon_name=view.header_icon,
+            order=order,
+        )
+        for order, (name, view) in enumerate(REPORTS, start=10)
     ]
 
 
@@ -82,7 +81,7 @@ def skills_to_confirm(organisation, user):
 
     required = required_skills(organisation, user)
     skills = Skill.objects.filter(
-        framework__in=Framework.objects.for_organisation(organisation)
+        framework__in=Framework.objects.available_to(organisation)
     ).select_related("framework")
     ordered = sorted(skills, key=lambda s: (s.pk not in required, s.name))
     return [
