@@ -538,3 +538,61 @@ def test_the_onboarding_funnel_counts_each_cohort_at_each_step(framework, client
 
     assert lines[0].split(",")[2:4] == ["Visite", "Permanence"]
     assert lines[1].startswith("2030-01,3,2,0,0")
+
+
+# The admin ---------------------------------------------------------------------------
+
+
+def test_a_coordinator_writes_a_framework_with_its_scale_in_the_admin(skills, client_a):
+    client_a.force_login(member(skills, Role.COORDINATOR))
+    url = reverse("wagtailsnippets_skills_framework:add")
+    bad = client_a.post(url, {"name": "Entraide", "levels": "seul", "rule": "highest"})
+    assert bad.status_code == 200 and not Framework.objects.exists()
+    client_a.post(
+        url,
+        {
+            "name": "Entraide",
+            "levels": "débutant\nautonome\nexpert",
+            "rule": "highest",
+        },
+    )
+    framework = Framework.objects.get()
+    assert (framework.organisation, framework.levels) == (
+        skills,
+        ["débutant", "autonome", "expert"],
+    )
+
+
+def test_admin_choices_stay_in_the_organisation(framework, client_a, org_b):
+    organisation = framework.organisation
+    ours = make_course(organisation, title="Notre cours")
+    theirs = make_course(org_b, title="Leur cours")
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+    skill_form = client_a.get(reverse("wagtailsnippets_skills_skill:add"))
+    tag_form = client_a.get(reverse("wagtailsnippets_skills_skilltag:add"))
+    for page in (skill_form, tag_form):
+        text = page.content.decode()
+        assert "Notre cours" in text and "Leur cours" not in text
+    their_framework = Framework.objects.create(organisation=org_b, name="B")
+    edit = reverse("wagtailsnippets_skills_framework:edit", args=[their_framework.pk])
+    assert client_a.get(edit).status_code == 404
+    assert theirs.pk and ours.pk
+
+
+def test_a_trainer_tags_an_activity_with_the_level_it_develops(framework, client_a):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    course = make_course(organisation, title="Accueillir")
+    client_a.force_login(member(organisation, Role.TRAINER))
+    frameworks = client_a.get(reverse("wagtailsnippets_skills_framework:list"))
+    assert frameworks.status_code in (302, 403)  # Wagtail sends them home
+    client_a.post(
+        reverse("wagtailsnippets_skills_skilltag:add"),
+        {
+            "object_id": f"urn:relais:course:{course.pk}",
+            "skill": welcoming.pk,
+            "level": 2,
+        },
+    )
+    tag = SkillTag.objects.get()
+    assert (tag.organisation, tag.label, tag.level) == (organisation, "Accueillir", 2)

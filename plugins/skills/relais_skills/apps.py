@@ -28,5 +28,5 @@ class SkillsConfig(PluginConfig):
         # what their courses develop.
         for model in ("framework", "skillgroup", "skill", "roleprofile"):
             grant_to_roles(PEOPLE_MANAGERS, "skills", model)
-        grant_to_roles(AUTHORS, "skills", "skilltag")
+        grant_to_roles(AUTHORS | PEOPLE_MANAGERS, "skills", "skilltag")
         grant_to_roles(AUTHORS | PEOPLE_MANAGERS, "skills", "skill", ("view",))

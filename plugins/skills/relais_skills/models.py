@@ -12,7 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Site
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable, Site
 
 from lms.models import Team
 from lms.models.scoping import OrganisationQuerySet
@@ -190,7 +193,7 @@ class Skill(models.Model):
         return self.name
 
 
-class RoleProfile(models.Model):
+class RoleProfile(ClusterableModel):
     """What a role needs: the skills and the minimum level of each. People hold it
     through their team, or by being named."""
 
@@ -211,6 +214,14 @@ class RoleProfile(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("team"),
+        FieldPanel("holders"),
+        InlinePanel("requirements", label=_("Skills it needs"), min_num=1),
+    ]
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("role profile")
@@ -224,8 +235,8 @@ class RoleProfile(models.Model):
         return self.name
 
 
-class Requirement(models.Model):
-    profile = models.ForeignKey(
+class Requirement(Orderable):
+    profile = ParentalKey(
         RoleProfile, on_delete=models.CASCADE, related_name="requirements"
     )
     skill = models.ForeignKey(
@@ -236,7 +247,9 @@ class Requirement(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS)],
     )
 
-    class Meta:
+    panels = [FieldPanel("skill"), FieldPanel("level")]
+
+    class Meta(Orderable.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "skill"], name="skills_requirement_once"

@@ -1,11 +1,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
 
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
+from relais_skills.admin import VIEWSETS
 from relais_skills.models import Framework, Skill
 from relais_skills.reports import (
     ExpiryReport,
@@ -14,6 +16,27 @@ from relais_skills.reports import (
     MatrixReport,
     ProgressReport,
 )
+
+for viewset in VIEWSETS:
+    register_snippet(viewset)
+
+
+@hooks.register("lms_register_admin_menu_items")
+def add_skills_admin_menu(request):
+    membership = getattr(request, "membership", None)
+    if request.user.is_superuser or (membership and membership.role in PEOPLE_MANAGERS):
+        shown = VIEWSETS
+    elif request.user.has_perm("skills.add_skilltag"):
+        shown = VIEWSETS[-1:]  # trainers say what their courses develop
+    else:
+        return []
+    items = [
+        MenuItem(viewset.menu_label, reverse(viewset.get_url_name("list")), order=i)
+        for i, viewset in enumerate(shown)
+    ]
+    return [
+        SubmenuMenuItem(_("Skills"), Menu(items=items), icon_name="pick", order=250)
+    ]
 
 
 @hooks.register("lms_register_menu_items")
