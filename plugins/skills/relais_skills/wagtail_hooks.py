@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
+from relais_skills import import_views
 from relais_skills.admin import VIEWSETS
 from relais_skills.models import Framework, Skill
 from relais_skills.reports import (
@@ -34,6 +35,10 @@ def add_skills_admin_menu(request):
         MenuItem(viewset.menu_label, reverse(viewset.get_url_name("list")), order=i)
         for i, viewset in enumerate(shown)
     ]
+    if shown is VIEWSETS:
+        items.append(
+            MenuItem(_("Import and export"), reverse("skills_imports"), order=99)
+        )
     return [
         SubmenuMenuItem(_("Skills"), Menu(items=items), icon_name="pick", order=250)
     ]
@@ -54,6 +59,11 @@ REPORTS = [
     ("progress", ProgressReport),
     ("funnel", FunnelReport),
 ]
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return import_views.urlpatterns
 
 
 @hooks.register("register_admin_urls")

@@ -1,0 +1,14 @@
+"""Background work of the skills plugin. Each task takes ids, is enqueued on
+commit and is idempotent: running it twice changes nothing the second time."""
+
+from django_tasks import task
+
+
+@task()
+def run_import(job_id: int) -> str | None:
+    """Run a framework import ``Job`` (ESCO or framework CSV): read and check the
+    files, then write everything or nothing, updating the job's progress as it
+    goes. A job already started (or finished) is left alone."""
+    from relais_skills.imports import run_job
+
+    return run_job(job_id)
