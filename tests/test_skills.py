@@ -596,3 +596,42 @@ def test_a_trainer_tags_an_activity_with_the_level_it_develops(framework, client
     )
     tag = SkillTag.objects.get()
     assert (tag.organisation, tag.label, tag.level) == (organisation, "Accueillir", 2)
+
+
+def test_a_large_matrix_export_runs_in_the_background_with_progress_then_downloads(
+    framework, client_a, settings
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from relais_skills.models import Job
+
+    settings.LMS_SKILLS_EXPORT_INLINE_ROWS = 2  # "large" from 3 people
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    people = [member(organisation) for _i in range(3)]
+    for level, person in enumerate(people, start=1):
+        evidence(organisation, person, welcoming, level, Evidence.Source.COURSE)
+    sophie = member(organisation, Role.COORDINATOR)
+    client_a.force_login(sophie)
+
+    started = client_a.get(reverse("skills_matrix"), {"export": "xlsx"})
+
+    job = Job.objects.get(kind="matrix-export")
+    assert started.status_code == 302
+    assert started["Location"] == reverse("skills_job", args=[job.pk])
+    assert (job.status, job.done, job.total) == ("done", 4, 4)  # with Sophie
+    page = client_a.get(started["Location"]).content.decode()
+    download = reverse("skills_job_download", args=[job.pk])
+    assert download in page
+    sheet = load_workbook(
+        io.BytesIO(b"".join(client_a.get(download).streaming_content))
+    ).active
+    levels = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert levels == {
+        **{p.get_full_name(): n for n, p in enumerate(people, start=1)},
+        sophie.get_full_name(): 0,
+    }
+    client_a.force_login(people[0])
+    assert client_a.get(download).status_code in (302, 403, 404)

@@ -14,7 +14,7 @@ from functools import partial, wraps
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import slugify
@@ -363,6 +363,20 @@ def job_page(request, pk):
 
 
 @managers_only
+def job_download(request, pk):
+    """An export's file, for the managers of its organisation only (never a public
+    media URL: it holds people's data)."""
+    job = _job(request, pk)
+    if job.status != Job.Status.DONE or not job.result:
+        raise Http404
+    return FileResponse(
+        job.result.open("rb"),
+        as_attachment=True,
+        filename=f"skills-matrix-{job.pk}.xlsx",
+    )
+
+
+@managers_only
 def job_status(request, pk):
     """What the job page polls every 2 s."""
     job = _job(request, pk)
@@ -397,5 +411,6 @@ urlpatterns = [
     path("skills/imports/csv/", import_csv, name="skills_import_csv"),
     path("skills/imports/<int:pk>/", job_page, name="skills_job"),
     path("skills/imports/<int:pk>/status/", job_status, name="skills_job_status"),
+    path("skills/imports/<int:pk>/download", job_download, name="skills_job_download"),
     path("skills/frameworks/<int:pk>/export.csv", export_csv, name="skills_export_csv"),
 ]

@@ -75,3 +75,62 @@ def write_xlsx(job, members, skills, headings, output):
             job.save(update_fields=["done"])
     workbook.save(output)
     job.done = job.total
+
+
+def run_export(job_id):
+    """Write the matrix a ``Job`` describes (its filters) into its result file,
+    once: a job already started is left alone."""
+    import logging
+    import tempfile
+    from types import SimpleNamespace
+
+    from django.core.files import File
+    from django.utils import timezone, translation
+
+    from lms.models import Membership
+    from relais_skills.models import Job
+    from relais_skills.reports import MatrixFilters
+
+    started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING
+    )
+    if not started:
+        return None
+    job = Job.objects.select_related("organisation").get(pk=job_id)
+    organisation = job.organisation
+    try:
+        with translation.override(job.params.get("ui_language")):
+            members = (
+                Membership.objects.for_organisation(organisation)
+                .active()
+                .select_related("user", "team")
+                .order_by("user__last_name", "user__first_name", "pk")
+            )
+            # The report's own filters, with the organisation the request had.
+            filters = MatrixFilters(
+                job.params.get("filters", {}),
+                queryset=members,
+                request=SimpleNamespace(organisation=organisation),
+            )
+            group = (
+                filters.form.cleaned_data.get("group") if filters.is_valid() else None
+            )
+            skills = columns(organisation, group)
+            headings = [
+                str(translation.gettext("Person")),
+                str(translation.gettext("Team")),
+                *(s.name for s in skills),
+            ]
+            with tempfile.TemporaryFile() as output:
+                write_xlsx(job, filters.qs, skills, headings, output)
+                output.seek(0)
+                job.result.save("skills-matrix.xlsx", File(output), save=False)
+        job.status, job.finished_at = Job.Status.DONE, timezone.now()
+        job.save(update_fields=["result", "status", "finished_at", "done", "total"])
+    except Exception:
+        logging.getLogger("lms").exception("Skills matrix export %s stopped", job.pk)
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return Job.Status.DONE

@@ -7,6 +7,7 @@ people in chunks, so memory stays flat however many rows there are.
 from collections import OrderedDict
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -148,6 +149,39 @@ class MatrixReport(ManagersOnly, ReportView):
         return OrderedDict(
             zip(self.list_export, matrix.row(item, self.skills), strict=True)
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        """Large XLSX exports run in the background: the job page shows the
+        progress, then the download."""
+        rows = context["object_list"]
+        if (
+            self.is_export
+            and self.request.GET.get("export") == self.FORMAT_XLSX
+            and rows.count() > getattr(settings, "LMS_SKILLS_EXPORT_INLINE_ROWS", 2000)
+        ):
+            return self._export_in_background()
+        return super().render_to_response(context, **response_kwargs)
+
+    def _export_in_background(self):
+        from functools import partial
+
+        from django.db import transaction
+        from django.shortcuts import redirect
+        from django.utils.translation import get_language
+
+        from relais_skills.models import Job
+        from relais_skills.tasks import export_matrix
+
+        params = self.request.GET.copy()
+        params.pop("export", None)
+        job = Job.objects.create(
+            organisation=self.request.organisation,
+            kind="matrix-export",
+            params={"filters": params.dict(), "ui_language": get_language()},
+            created_by=self.request.user,
+        )
+        transaction.on_commit(partial(export_matrix.enqueue, job.pk))
+        return redirect("skills_job", pk=job.pk)
 
     def stream_csv(self, queryset):
         return super().stream_csv(
