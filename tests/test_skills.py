@@ -635,3 +635,60 @@ def test_a_large_matrix_export_runs_in_the_background_with_progress_then_downloa
     }
     client_a.force_login(people[0])
     assert client_a.get(download).status_code in (302, 403, 404)
+
+
+def test_a_member_adopts_its_federations_framework_and_uses_its_skills(
+    skills, org_b, enable_plugin, client_a
+):
+    from lms.models import OrganisationSettings
+
+    federation = org_b
+    settings_a = OrganisationSettings.for_organisation(skills)
+    settings_a.federation = federation
+    settings_a.save()
+    shared = Framework.objects.create(
+        organisation=federation, name="Référentiel fédéral", shared_with_members=True
+    )
+    private = Framework.objects.create(organisation=federation, name="Interne")
+    safeguarding = skill(shared, "Protection de l'enfance")
+    client_a.force_login(member(skills, Role.COORDINATOR))
+    page = client_a.get(reverse("skills_adoption")).content.decode()
+    assert "Référentiel fédéral" in page and "Interne" not in page
+    assert (
+        client_a.post(reverse("skills_adoption_toggle", args=[private.pk])).status_code
+        == 404
+    )
+
+    client_a.post(reverse("skills_adoption_toggle", args=[shared.pk]))
+
+    assert list(Framework.objects.available_to(skills)) == [shared]
+    assert not Framework.objects.for_organisation(skills).exists()  # not editable
+    matrix = client_a.get(reverse("skills_matrix")).content.decode()
+    assert "Protection de l" in matrix and safeguarding.pk
+
+
+def test_a_passed_tagged_quiz_is_evidence_of_its_skill(framework):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    SkillTag.objects.create(
+        organisation=organisation,
+        object_id="urn:relais:quiz:42",
+        skill=welcoming,
+        level=1,
+    )
+    lea = member(organisation)
+    record_statement(
+        actor=lea,
+        organisation=organisation,
+        verb="failed",
+        object_id="urn:relais:quiz:42",
+    )
+    assert not Evidence.objects.exists()
+    record_statement(
+        actor=lea,
+        organisation=organisation,
+        verb="passed",
+        object_id="urn:relais:quiz:42",
+    )
+    [passed] = Evidence.objects.all()
+    assert (passed.source, passed.level) == (Evidence.Source.ACTIVITY, 1)

@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
-from relais_skills import import_views
+from relais_skills import adoption, import_views
 from relais_skills.admin import VIEWSETS
 from relais_skills.models import Framework, Skill
 from relais_skills.reports import (
@@ -36,9 +36,14 @@ def add_skills_admin_menu(request):
         for i, viewset in enumerate(shown)
     ]
     if shown is VIEWSETS:
-        items.append(
-            MenuItem(_("Import and export"), reverse("skills_imports"), order=99)
-        )
+        items += [
+            MenuItem(_("Import and export"), reverse("skills_imports"), order=98),
+            MenuItem(
+                _("The federation's frameworks"),
+                reverse("skills_adoption"),
+                order=99,
+            ),
+        ]
     return [
         SubmenuMenuItem(_("Skills"), Menu(items=items), icon_name="pick", order=250)
     ]
@@ -63,7 +68,7 @@ REPORTS = [
 
 @hooks.register("register_admin_urls")
 def register_import_urls():
-    return import_views.urlpatterns
+    return [*import_views.urlpatterns, *adoption.urlpatterns]
 
 
 @hooks.register("register_admin_urls")
