@@ -692,3 +692,38 @@ def test_a_passed_tagged_quiz_is_evidence_of_its_skill(framework):
     )
     [passed] = Evidence.objects.all()
     assert (passed.source, passed.level) == (Evidence.Source.ACTIVITY, 1)
+
+
+def test_the_profile_and_the_gap_report_read_a_fixed_number_of_queries(
+    framework, client_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation = framework.organisation
+    accueil = front_desk(organisation, skill(framework, "Base"), level=1)
+    lea = member(organisation, team=accueil)
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+    urls = [
+        reverse("skills:person", args=[lea.memberships.get().pk]),
+        reverse("skills_gaps"),
+    ]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client_a.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    counts()
+    few = counts()
+    profile = RoleProfile.objects.get()
+    for i in range(6):
+        more = skill(framework, f"Compétence {i}")
+        Requirement.objects.create(profile=profile, skill=more, level=2)
+        evidence(organisation, lea, more, 1, Evidence.Source.COURSE)
+        evidence(organisation, lea, more, 3, Evidence.Source.SELF)
+        member(organisation, team=accueil)
+    assert counts() == few
