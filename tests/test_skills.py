@@ -727,3 +727,23 @@ def test_the_profile_and_the_gap_report_read_a_fixed_number_of_queries(
         evidence(organisation, lea, more, 3, Evidence.Source.SELF)
         member(organisation, team=accueil)
     assert counts() == few
+
+
+def test_the_dashboard_says_how_far_the_roles_needs_are_and_the_next_course(
+    framework, client_a
+):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    accueil = front_desk(organisation, welcoming, level=2)
+    lea = member(organisation, team=accueil)
+    course = make_course(organisation, title="Accueillir le public")
+    SkillTag.objects.create(
+        organisation=organisation,
+        object_id=f"urn:relais:course:{course.pk}",
+        skill=welcoming,
+        level=2,
+    )
+    client_a.force_login(lea)
+    page = client_a.get(reverse("lms:dashboard")).content.decode()
+    assert "0 of 1" in page or "0 sur 1" in page
+    assert f'href="{reverse("courses:course", args=[course.pk])}"' in page

@@ -25,8 +25,15 @@ class EvidenceForm(forms.Form):
             .select_related("framework", "group")
             .order_by("group__name", "name")
         )
-        most = max((len(f.levels) for f in frameworks), default=4)
-        self.fields["level"].choices = [(i, str(i)) for i in range(1, most + 1)]
+        scales = {tuple(f.levels) for f in frameworks}
+        if len(scales) == 1:  # one scale: name its levels
+            [scale] = scales
+            self.fields["level"].choices = [
+                (i, f"{i} · {label}") for i, label in enumerate(scale, start=1)
+            ]
+        else:
+            most = max((len(scale) for scale in scales), default=4)
+            self.fields["level"].choices = [(i, str(i)) for i in range(1, most + 1)]
 
     def clean(self):
         data = super().clean()

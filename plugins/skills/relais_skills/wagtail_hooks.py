@@ -104,6 +104,14 @@ def add_skills_reports(request):
     ]
 
 
+@hooks.register("lms_register_dashboard_panels")
+def add_my_skills(request, panels):
+    from relais_skills.panels import MySkillsPanel
+
+    if getattr(request, "membership", None) is not None:
+        panels.append(MySkillsPanel(request))
+
+
 @hooks.register("lms_register_person_panels")
 def add_person_skills(request, membership, panels):
     from relais_skills.panels import PersonSkillsPanel
