@@ -134,3 +134,10 @@ def skills_to_confirm(organisation, user):
         SkillChoice(str(s.pk), s.name, tuple(s.framework.level_choices()))
         for s in ordered
     ]
+
+
+@hooks.register("lms_construct_demo")
+def add_skills_demo(site, people):
+    from relais_skills.demo import construct_demo
+
+    construct_demo(site, people)
