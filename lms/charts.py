@@ -103,6 +103,7 @@ def stacked_bar_chart(title, labels, series, *, x_title="", y_title=""):
         show_legend=True,
         legend_at_bottom=True,
         style=SERIES_STYLE,
+        x_label_rotation=40 if len(labels) > 6 else 0,
     )
     for name, values in series.items():
         chart.add(str(name), values)
