@@ -747,3 +747,13 @@ def test_the_dashboard_says_how_far_the_roles_needs_are_and_the_next_course(
     page = client_a.get(reverse("lms:dashboard")).content.decode()
     assert "0 of 1" in page or "0 sur 1" in page
     assert f'href="{reverse("courses:course", args=[course.pk])}"' in page
+
+
+def test_an_activity_inside_a_lesson_can_be_tagged(framework, client_a):
+    organisation = framework.organisation
+    course = make_course(organisation, title="Découvrir", lessons=1, charter=True)
+    lesson = course.get_children().specific().get()
+    [charter] = [block for block in lesson.body if block.block_type == "acknowledge"]
+    client_a.force_login(member(organisation, Role.TRAINER))
+    form = client_a.get(reverse("wagtailsnippets_skills_skilltag:add")).content.decode()
+    assert f"urn:relais:activity:{lesson.pk}:{charter.id}" in form

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from courses.blocks import ActivityBlock
 from courses.models import LessonPage, available_courses
 from courses.steps import step_kind, step_kind_choices
 from lms.models.scoping import current_organisation
@@ -55,10 +56,12 @@ class SkillForm(WagtailAdminModelForm):
 
 
 def activity_choices(organisation):
-    """What can be tagged: courses, lessons (an H5P or other activity inside them
-    counts with its lesson), and the step kinds' targets (quizzes…)."""
+    """What can be tagged: courses, lessons, the activities inside lessons (an H5P
+    activity, a quiz block, the charter), and the step kinds' targets (quizzes…)."""
     courses = list(available_courses(organisation).order_by("title"))
-    lessons = LessonPage.objects.live().descendant_of(organisation.root_page)
+    lessons = list(
+        LessonPage.objects.live().descendant_of(organisation.root_page).specific()
+    )
     return [
         (
             _("Courses"),
@@ -67,6 +70,18 @@ def activity_choices(organisation):
         (
             _("Lessons"),
             [(f"urn:relais:lesson:{lesson.pk}", lesson.title) for lesson in lessons],
+        ),
+        (
+            _("Activities in lessons (H5P, quiz, charter…)"),
+            [
+                (
+                    f"urn:relais:activity:{lesson.pk}:{block.id}",
+                    f"{lesson.title} · {block.block.label}",
+                )
+                for lesson in lessons
+                for block in lesson.body
+                if isinstance(block.block, ActivityBlock)
+            ],
         ),
         *_step_targets(organisation),
     ]
