@@ -63,7 +63,9 @@ def write_xlsx(job, members, skills, headings, output):
     from lms.exports import cell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Matrix")
+    from django.utils.translation import gettext
+
+    sheet = workbook.create_sheet(title=gettext("Skills matrix")[:31])
     sheet.append([cell(heading) for heading in headings])
     job.total = members.count()
     job.save(update_fields=["total"])

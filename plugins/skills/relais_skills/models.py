@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -340,7 +341,7 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["-observed_on", "-created_at"]
         verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        verbose_name_plural = _("pieces of evidence")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user", "skill", "source", "reference"],
@@ -419,7 +420,7 @@ class Job(models.Model):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)  # "esco-import", "csv-import", "export"…
