@@ -253,6 +253,34 @@ def test_coordinators_see_and_assess_their_organisations_people_only(
     assert level_of(lea, welcoming) == (3, 2)
 
 
+def test_a_private_note_is_read_by_its_author_only(framework, client_a):
+    organisation = framework.organisation
+    welcoming = skill(framework)
+    lea = member(organisation)
+    client_a.force_login(lea)
+    client_a.post(
+        reverse("skills:self_assess"),
+        {
+            "skill": welcoming.pk,
+            "level": 2,
+            "note": "Six mois à l'accueil d'une médiathèque",
+            "private_note": "Je stresse quand la file s'allonge",
+        },
+    )
+    assert "Je stresse" in client_a.get(reverse("skills:mine")).content.decode()
+    profile = reverse("skills:person", args=[lea.memberships.get().pk])
+    matrix = reverse("skills_matrix")
+    for role in (Role.COORDINATOR, Role.TRAINER, Role.ADMIN):
+        client_a.force_login(member(organisation, role))
+        seen = client_a.get(profile).content.decode()
+        assert "Six mois" in seen  # the self-assessment and its note: visible
+        assert "Je stresse" not in seen
+    for export in ("csv", "xlsx"):  # as the organisation's admin
+        download = client_a.get(matrix, {"export": export})
+        assert download.status_code == 200
+        assert b"Je stresse" not in b"".join(download.streaming_content)
+
+
 def test_bad_evidence_is_refused_and_changes_nothing(framework, client_a):
     organisation = framework.organisation
     welcoming = skill(framework)

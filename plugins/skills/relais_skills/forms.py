@@ -47,7 +47,19 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class PriorExperienceForm(EvidenceForm):
+class SelfAssessmentForm(EvidenceForm):
+    """What a person says of themselves, with a note only they will read."""
+
+    private_note = forms.CharField(
+        label=_("A note for yourself"),
+        help_text=_("Only you see it: not your coordinator, not the reports."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PriorExperienceForm(SelfAssessmentForm):
     attachment = forms.FileField(
         label=_("A document that shows it (certificate, attestation)"),
         help_text=_("PDF or image, 10 MB at most."),

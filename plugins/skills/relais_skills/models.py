@@ -322,6 +322,9 @@ class Evidence(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # The person's own reflection on a self-assessment or declared experience: only
+    # they ever see it (never their coordinator, a trainer or a report).
+    private_note = models.TextField(_("private note"), blank=True, max_length=2000)
     attachment = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("attachment"),

@@ -18,7 +18,7 @@ from lms.models.organisations import organisation_collection
 from lms.models.people import ADMIN_ROLES
 from lms.views.access import member_required, role_required
 from relais_skills import proficiency
-from relais_skills.forms import EvidenceForm, PriorExperienceForm
+from relais_skills.forms import EvidenceForm, PriorExperienceForm, SelfAssessmentForm
 from relais_skills.models import Evidence, Proficiency
 from relais_skills.profiles import gaps
 
@@ -68,7 +68,7 @@ def mine(request):
     context = _profile_context(request, membership)
     context.update(
         own=True,
-        self_form=EvidenceForm(organisation=request.organisation),
+        self_form=SelfAssessmentForm(organisation=request.organisation),
         prior_form=PriorExperienceForm(organisation=request.organisation),
     )
     return render(request, "relais_skills/profile.html", context)
@@ -109,10 +109,16 @@ def _record(request, form, user, source, **extra):
 @require_POST
 @member_required
 def self_assess(request):
-    form = EvidenceForm(request.POST, organisation=request.organisation)
+    form = SelfAssessmentForm(request.POST, organisation=request.organisation)
     if not form.is_valid():
         return _again(request, request.membership, "self_form", form)
-    _record(request, form, request.user, Evidence.Source.SELF)
+    _record(
+        request,
+        form,
+        request.user,
+        Evidence.Source.SELF,
+        private_note=form.cleaned_data["private_note"],
+    )
     messages.success(request, _("Your self-assessment is recorded."))
     return redirect("skills:mine")
 
@@ -139,6 +145,7 @@ def declare_prior(request):
         Evidence.Source.PRIOR,
         attachment=document,
         expires_on=form.cleaned_data["expires_on"],
+        private_note=form.cleaned_data["private_note"],
     )
     messages.success(request, _("Your experience is recorded with its document."))
     return redirect("skills:mine")
@@ -168,7 +175,7 @@ def _again(request, membership, name, form):
     context = _profile_context(request, membership)
     context.update(own=membership.user_id == request.user.pk, **{name: form})
     for other, cls in (
-        ("self_form", EvidenceForm),
+        ("self_form", SelfAssessmentForm),
         ("prior_form", PriorExperienceForm),
     ):
         if context["own"] and other not in context:
