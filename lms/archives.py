@@ -68,7 +68,8 @@ def checked_archive(path, limits, *, kind, tolerated=frozenset()):
 class Writer:
     """Copies members to storage; on an error inside ``with``, removes them all."""
 
-    def __init__(self):
+    def __init__(self, storage=default_storage):
+        self.storage = storage
         self.written = []
 
     def __enter__(self):
@@ -77,32 +78,30 @@ class Writer:
     def __exit__(self, kind, error, traceback):
         if error is not None:
             for name in self.written:
-                default_storage.delete(name)
+                self.storage.delete(name)
         return False
 
     def copy(self, archive, info, name):
         if posixpath.normpath(name) != name:
             raise ArchiveRejected(f"{info.filename}: unsafe path")
-        if default_storage.exists(name):
-            default_storage.delete(name)
+        if self.storage.exists(name):
+            self.storage.delete(name)
         with archive.open(info) as member:  # streamed in chunks, never read whole
-            saved = default_storage.save(
-                name, File(member, name=posixpath.basename(name))
-            )
+            saved = self.storage.save(name, File(member, name=posixpath.basename(name)))
         self.written.append(saved)
         return saved
 
 
-def remove_tree(directory):
+def remove_tree(directory, storage=default_storage):
     """Delete every file under a storage directory."""
     directories, files = [directory], []
     while directories:
         current = directories.pop()
         try:
-            subdirectories, names = default_storage.listdir(current)
+            subdirectories, names = storage.listdir(current)
         except FileNotFoundError:
             continue
         directories += [f"{current}/{sub}" for sub in subdirectories]
         files += [f"{current}/{name}" for name in names]
     for name in files:
-        default_storage.delete(name)
+        storage.delete(name)

@@ -79,6 +79,8 @@ class PluginURLMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.is_content_origin:
+            return None  # no organisation here: content views check their token's
         namespaces = request.resolver_match.namespaces if request.resolver_match else []
         if (
             namespaces

@@ -6,6 +6,7 @@ SQLite under var/, tasks in-process, e-mail on the console.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -17,9 +18,14 @@ env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", ".localhost"]
-)
+# Where packages written by others (SCORM) run, never on the platform's origin (see
+# lms/content_origin.py). Empty: content.<platform host>, content.localhost locally.
+LMS_CONTENT_ORIGIN = env("LMS_CONTENT_ORIGIN", default="")
+CONTENT_HOSTS = [urlsplit(LMS_CONTENT_ORIGIN).hostname] if LMS_CONTENT_ORIGIN else []
+ALLOWED_HOSTS = [
+    *env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", ".localhost"]),
+    *CONTENT_HOSTS,
+]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Installed plugins are found through the "lms.plugins" entry point group; the
@@ -57,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the content origin gets no cookie and only its own views.
+    "lms.content_origin.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,15 +178,24 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = theme_static_dirs(BASE_DIR / "themes")
-# The H5P player is the npm package h5p-standalone, installed by the set-up and
-# served from our own origin (never a CDN).
-_H5P_PLAYER = BASE_DIR / "node_modules" / "h5p-standalone" / "dist"
-if _H5P_PLAYER.is_dir():
-    STATICFILES_DIRS.append(("h5p-standalone", _H5P_PLAYER))
+# The H5P player (h5p-standalone) and the SCORM runtime (scorm-again) are npm
+# packages installed by the set-up and served from our own origin (never a CDN).
+for _package in ("h5p-standalone", "scorm-again"):
+    if (BASE_DIR / "node_modules" / _package / "dist").is_dir():
+        STATICFILES_DIRS.append(
+            (_package, BASE_DIR / "node_modules" / _package / "dist")
+        )
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+# Packages that must never be served straight from MEDIA_URL (SCORM): their files
+# reach only the people a signed link names, through the content origin.
+PACKAGES_ROOT = env("PACKAGES_ROOT", default=str(BASE_DIR / "var" / "packages"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "packages": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PACKAGES_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -1,14 +1,15 @@
 """Production: everything from the environment, secure by default.
 
 Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, WAGTAILADMIN_BASE_URL.
-Recommended: REDIS_URL (RQ workers and a shared cache), EMAIL_URL, MEDIA_ROOT.
+Recommended: REDIS_URL (RQ workers and a shared cache), EMAIL_URL, MEDIA_ROOT,
+PACKAGES_ROOT, and LMS_CONTENT_ORIGIN (SCORM content, on another registrable domain).
 """
 
 from .base import *
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS"), *CONTENT_HOSTS]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -38,3 +38,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test", "testserver"]
+# SCORM packages extracted by the tests, apart from the development ones; each
+# package has its own folder (scorm/<uuid>/), so tests never share files.
+PACKAGES_ROOT = str(BASE_DIR / "var" / "test-packages")
+STORAGES["packages"]["OPTIONS"]["location"] = PACKAGES_ROOT
