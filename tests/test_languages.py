@@ -57,6 +57,7 @@ def test_the_wagtail_admin_speaks_the_persons_language(client_a, org_a):
         "plugins/h5p/relais_h5p/locale/fr/LC_MESSAGES/django.po",
         "plugins/quizzes/relais_quizzes/locale/fr/LC_MESSAGES/django.po",
         "plugins/mentoring/relais_mentoring/locale/fr/LC_MESSAGES/django.po",
+        "plugins/scorm/relais_scorm/locale/fr/LC_MESSAGES/django.po",
         "plugins/skills/relais_skills/locale/fr/LC_MESSAGES/django.po",
     ],
 )
@@ -79,4 +80,5 @@ def test_the_french_catalogues_are_complete(catalogue_path):
         )
     ]
     assert missing == []
+    assert not catalogue.fuzzy  # a fuzzy catalogue is never compiled
     assert len(catalogue) > 20

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from lms.plugins import PluginConfig
+
+
+class ScormConfig(PluginConfig):
+    name = "relais_scorm"
+    label = "scorm"
+    verbose_name = _("SCORM activities")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    class PluginMeta:
+        name = "SCORM"
+        version = "0.1.0"
+        description = "SCORM 1.2 and 2004 packages from training providers, in lessons."
+        author = "Relais"
+        category = "activities"
+        min_core_version = "0.1"
+        url_prefix = "scorm"
+
+    def ready(self):
+        from lms.models.people import AUTHORS, grant_to_roles
+
+        # Packages are HTML and JavaScript written by others: trainers and admins.
+        grant_to_roles(AUTHORS, "scorm", "scormpackage")

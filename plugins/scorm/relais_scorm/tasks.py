@@ -1,0 +1,31 @@
+from django.db import transaction
+from django_tasks import task
+
+
+@task()
+def process_package(package_id: int) -> str:
+    """Check, read and extract an uploaded package; idempotent (only packages still
+    processing are touched)."""
+    from relais_scorm import packages
+    from relais_scorm.models import ScormPackage
+
+    package = ScormPackage.objects.filter(
+        pk=package_id, status=ScormPackage.Status.PROCESSING
+    ).first()
+    if package is None:
+        return "skipped"
+    try:
+        manifest = packages.process(package)
+    except (packages.PackageRejected, OSError) as error:
+        packages.remove(package)
+        package.package.delete(save=False)  # nothing in it is of use
+        package.status, package.error = ScormPackage.Status.FAILED, str(error)
+        package.save(update_fields=["status", "error", "package"])
+        return "failed"
+    with transaction.atomic():
+        package.manifest = manifest.as_json()
+        package.version = manifest.edition
+        package.status = ScormPackage.Status.READY
+        package.error = ""
+        package.save(update_fields=["manifest", "version", "status", "error"])
+    return "ready"
