@@ -336,7 +336,7 @@ def test_a_late_commit_never_overwrites_what_a_later_one_wrote(client, activity)
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_commits_of_one_sco_lose_no_element(client, activity):
     """The score and the status set by the SCO and committed at the same moment by
     separate requests both survive, on SQLite and on PostgreSQL."""
