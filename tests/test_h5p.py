@@ -344,3 +344,18 @@ def test_the_library_lists_type_libraries_warnings_and_the_lessons_using_it(
     content = H5PContent.objects.get()
     usage = client_a.get(content.usage_url).content.decode()
     assert "Leçon 1" in usage
+
+
+def test_a_trainer_never_renames_or_deletes_another_organisations_content(
+    client_a, org_a, org_b, enable_plugin
+):
+    enable_plugin(org_a, "h5p")
+    theirs = upload(org_b, h5p_packages.package(), title="Leur contenu")
+    client_a.force_login(member(org_a, Role.TRAINER))
+    base = "/admin/snippets/h5p/h5pcontent"
+    for url in (f"{base}/edit/{theirs.pk}/", f"{base}/delete/{theirs.pk}/"):
+        assert client_a.get(url).status_code == 404, url
+        assert client_a.post(url, {"title": "Pris"}).status_code == 404, url
+    theirs.refresh_from_db()
+    assert theirs.title == "Leur contenu"
+    assert "Leur contenu" not in client_a.get(f"{base}/").content.decode()

@@ -8,23 +8,24 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from lms.plugins.menu import MenuLink
 from lms.snippets import (
     OrganisationChooseResultsView,
     OrganisationChooserViewSet,
     OrganisationChooseView,
+    OrganisationCreateView,
+    OrganisationEditView,
+    OrganisationSnippetViewSet,
 )
 from relais_h5p.blocks import H5PActivityBlock
 from relais_h5p.models import H5PContent
 from relais_h5p.tasks import process_package
 
 
-class UploadView(CreateView):
+class UploadView(OrganisationCreateView):
     def save_instance(self):
         content = self.form.instance
-        content.organisation = self.request.organisation
         content.uploaded_by = self.request.user
         content.size = content.package.size
         instance = super().save_instance()
@@ -33,7 +34,7 @@ class UploadView(CreateView):
         return instance
 
 
-class RenameView(EditView):
+class RenameView(OrganisationEditView):
     """A package is replaced by uploading a new one; only the title changes here."""
 
     def get_form_class(self):
@@ -67,7 +68,7 @@ class H5PChooserViewSet(OrganisationChooserViewSet):
     choose_results_view_class = ChooseContentResults
 
 
-class H5PContentViewSet(SnippetViewSet):
+class H5PContentViewSet(OrganisationSnippetViewSet):
     model = H5PContent
     icon = "media"
     menu_label = _("H5P library")
@@ -89,7 +90,8 @@ class H5PContentViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return (
-            H5PContent.objects.for_organisation(request.organisation)
+            super()
+            .get_queryset(request)
             .select_related("uploaded_by")
             .prefetch_related("libraries")
             .annotate(usage_count=ReferenceIndex.usage_count_subquery(H5PContent))
