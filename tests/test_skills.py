@@ -757,6 +757,48 @@ def test_the_profile_and_the_gap_report_read_a_fixed_number_of_queries(
     assert counts() == few
 
 
+def test_the_gap_reports_downloads_read_as_many_queries_for_two_roles_as_for_six(
+    framework, client_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation = framework.organisation
+    client_a.force_login(member(organisation, Role.COORDINATOR))
+
+    def add_role(number):
+        team = Team.objects.create(organisation=organisation, name=f"Équipe {number}")
+        profile = RoleProfile.objects.create(
+            organisation=organisation, name=f"Rôle {number}", team=team
+        )
+        for level in (1, 2):
+            needed = skill(framework, f"Compétence {number}.{level}")
+            Requirement.objects.create(profile=profile, skill=needed, level=level)
+            holder = member(organisation, team=team)
+            evidence(organisation, holder, needed, level, Evidence.Source.COURSE)
+
+    def counts():
+        found = {}
+        for export in ("csv", "xlsx"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client_a.get(reverse("skills_gaps"), {"export": export})
+                content = b"".join(response.streaming_content)  # read in here
+            assert response.status_code == 200 and content
+            found[export] = len(queries)
+        return found
+
+    for number in range(2):
+        add_role(number)
+    counts()
+    two_roles = counts()
+    for number in range(2, 6):
+        add_role(number)
+
+    assert counts() == two_roles
+    export = client_a.get(reverse("skills_gaps"), {"export": "csv"})
+    assert len(b"".join(export.streaming_content).decode().splitlines()) == 1 + 12
+
+
 def test_the_dashboard_says_how_far_the_roles_needs_are_and_the_next_course(
     framework, client_a
 ):

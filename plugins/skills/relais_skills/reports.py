@@ -4,7 +4,9 @@ so filters and the CSV/XLSX downloads work as everywhere in the admin; exports r
 people in chunks, so memory stays flat however many rows there are.
 """
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
+from itertools import groupby
+from operator import itemgetter
 
 import django_filters
 from django.conf import settings
@@ -400,22 +402,22 @@ class GapReport(ManagersOnly, ReportView):
         return members, holders
 
     def _decorate(self, requirements):
+        """Count, for each requirement, who meets it, who is below and who can do
+        it. One query reads the levels of every skill the requirements name, a
+        skill at a time, so a download of every requirement costs the same queries
+        as a page and holds one skill's levels at once."""
         members, holders = self._people
         team = self.filters.form.cleaned_data.get("team") if self.filters else None
-        skill_ids = {r.skill_id for r in requirements}
-        levels = {}
-        for user_id, skill_id, level in Proficiency.objects.filter(
-            organisation=self.request.organisation, skill_id__in=skill_ids
-        ).values_list("user_id", "skill_id", "level"):
-            levels[user_id, skill_id] = level
-        for requirement in requirements:
-            people = holders.get(requirement.profile_id, set())
-            if team:
-                people = {u for u in people if members[u][1] == team.pk}
+        counted = {
+            u
+            for u, (_name, team_id) in members.items()
+            if not team or team_id == team.pk
+        }
+
+        def count(requirement, levels):  # levels: {user id: level} in its skill
+            people = holders.get(requirement.profile_id, set()) & counted
             below = sorted(
-                members[u][0]
-                for u in people
-                if levels.get((u, requirement.skill_id), 0) < requirement.level
+                members[u][0] for u in people if levels.get(u, 0) < requirement.level
             )
             requirement.holders = len(people)
             requirement.below_count = len(below)
@@ -423,22 +425,43 @@ class GapReport(ManagersOnly, ReportView):
             requirement.below_names = ", ".join(below)
             requirement.coverage = sum(
                 1
-                for u in members
-                if (not team or members[u][1] == team.pk)
-                and levels.get((u, requirement.skill_id), 0) >= requirement.level
+                for u, level in levels.items()
+                if level >= requirement.level and u in counted
             )
             requirement.fragile = requirement.coverage <= 1
+
+        by_skill = defaultdict(list)
+        for requirement in requirements:
+            by_skill[requirement.skill_id].append(requirement)
+        rows = (
+            Proficiency.objects.filter(
+                organisation=self.request.organisation,
+                skill_id__in=by_skill,
+                level__gt=0,  # no row and level 0 both mean "none"
+            )
+            .order_by("skill_id")
+            .values_list("skill_id", "user_id", "level")
+            .iterator()
+        )
+        for skill_id, found in groupby(rows, key=itemgetter(0)):
+            levels = {user_id: level for _skill, user_id, level in found}
+            for requirement in by_skill.pop(skill_id):
+                count(requirement, levels)
+        for nobody_has_it in by_skill.values():
+            for requirement in nobody_has_it:
+                count(requirement, {})
         return requirements
 
     def decorate_paginated_queryset(self, object_list):
-        if self.is_export:
+        if self.is_export:  # the downloads decorate every requirement at once
             return object_list
         return self._decorate(list(object_list))
 
-    def to_row_dict(self, item):
-        if not hasattr(item, "holders"):
-            self._decorate([item])
-        return super().to_row_dict(item)
+    def stream_csv(self, queryset):
+        return super().stream_csv(self._decorate(list(queryset)))
+
+    def write_xlsx(self, queryset, output):
+        return super().write_xlsx(self._decorate(list(queryset)), output)
 
 
 def _months(today, count=12):
