@@ -165,3 +165,17 @@ def test_a_pre_condition_skips_a_part_already_satisfied(learner_of):
     learner.go("start")
     # sco1 writes the shared objective; sco2 reads it, is satisfied: skipped.
     assert launched(learner.go("continue", PASSED)) == "sco3"
+
+
+def test_a_part_the_lms_completed_stays_completed_when_opened_again(learner_of):
+    """A SCO that reports nothing is completed by the LMS when it ends; opening it
+    again does not undo that (the package stays complete)."""
+    learner = learner_of(scorm_kit.scorm2004(scos=2, sequencing=FLOW))
+    learner.go("start")
+    learner.go("continue", {})  # sco1 ends, reporting nothing
+    reply = learner.go("choice", {}, target="sco1").json()  # sco2 too
+    assert reply["outline"]["status"] == "passed"
+    assert reply["completed"] is True
+    reply = learner.go("continue", {"cmi.location": "2"}).json()  # sco1 again
+    assert [i["status"] for i in reply["outline"]["items"]] == ["passed", "passed"]
+    assert ScormAttempt.objects.get().completion == "completed"

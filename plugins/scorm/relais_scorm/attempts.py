@@ -151,8 +151,17 @@ def _deliver(attempt, manifest, identifier, user):
     item = manifest.find(identifier)
     state = runtime.state_for(attempt, identifier)
     values = runtime.launch_values(state, item, manifest.version, user)
+    # What the LMS decided when the last session ended (a SCO that reported
+    # nothing is completed) stays decided once a new session starts.
+    kept = {}
+    if state.terminated and not state.abandoned and state.commits:
+        decided = tracker(attempt, manifest).status(item)
+        if state.completion == "unknown" and decided.completed is True:
+            kept["completion"] = "completed"
+        if state.success == "unknown" and decided.satisfied is True:
+            kept["success"] = "passed"
     ScoState.objects.filter(pk=state.pk).update(
-        launches=F("launches") + 1, terminated=False, abandoned=False
+        launches=F("launches") + 1, terminated=False, abandoned=False, **kept
     )
     attempt.current = identifier
     return values

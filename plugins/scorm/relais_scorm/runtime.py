@@ -111,6 +111,9 @@ def derive(state, version, item):
     manifest says decides (SCORM 1.2's mastery score; SCORM 2004's scaled passing
     score and completion threshold, which the RTE evaluates over the SCO's own)."""
     cmi = state.cmi
+    # What the SCO leaves unsaid keeps what is known (the LMS may have decided it
+    # when an earlier session ended).
+    known = state.completion, state.success
     if version == "1.2":
         status = cmi.get("cmi.core.lesson_status", "")
         state.completion = {
@@ -156,6 +159,10 @@ def derive(state, version, item):
             state.success = (
                 "passed" if scaled >= item.scaled_passing_score else "failed"
             )
+    if state.completion == "unknown":
+        state.completion = known[0]
+    if state.success == "unknown":
+        state.success = known[1]
     if state.score is not None:
         state.score = min(max(state.score, -1.0), 1.0)
 
