@@ -90,6 +90,40 @@ class OrganisationChooserViewSet(SnippetChooserViewSet):
     choose_results_view_class = OrganisationChooseResultsView
 
 
+# Uploaded packages (H5P, SCORM): processed in the background, chosen only once
+# ready, renamed but never edited (a new version is a new upload).
+
+
+class ReadyChoices(OrganisationChoices):
+    def get_object_list(self):
+        return super().get_object_list().filter(status="ready")
+
+
+class ReadyChooseView(ReadyChoices, ChooseView):
+    pass
+
+
+class ReadyChooseResultsView(ReadyChoices, ChooseResultsView):
+    pass
+
+
+class ReadyPackageChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ReadyChooseView
+    choose_results_view_class = ReadyChooseResultsView
+
+
+class RenamePackageView(OrganisationEditView):
+    """Only the title changes; a package is replaced by uploading a new one."""
+
+    def get_form_class(self):
+        from django.forms import modelform_factory
+        from wagtail.admin.forms import WagtailAdminModelForm
+
+        return modelform_factory(
+            self.model, form=WagtailAdminModelForm, fields=["title"]
+        )
+
+
 class OrganisationSnippetViewSet(SnippetViewSet):
     add_view_class = OrganisationCreateView
     edit_view_class = OrganisationEditView

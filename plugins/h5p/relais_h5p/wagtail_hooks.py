@@ -11,12 +11,10 @@ from wagtail.snippets.models import register_snippet
 
 from lms.plugins.menu import MenuLink
 from lms.snippets import (
-    OrganisationChooseResultsView,
-    OrganisationChooserViewSet,
-    OrganisationChooseView,
     OrganisationCreateView,
-    OrganisationEditView,
     OrganisationSnippetViewSet,
+    ReadyPackageChooserViewSet,
+    RenamePackageView,
 )
 from relais_h5p.blocks import H5PActivityBlock
 from relais_h5p.models import H5PContent
@@ -34,48 +32,14 @@ class UploadView(OrganisationCreateView):
         return instance
 
 
-class RenameView(OrganisationEditView):
-    """A package is replaced by uploading a new one; only the title changes here."""
-
-    def get_form_class(self):
-        from wagtail.admin.forms import WagtailAdminModelForm
-
-        class RenameForm(WagtailAdminModelForm):
-            class Meta:
-                model = H5PContent
-                fields = ["title"]
-
-        return RenameForm
-
-
-class ReadyOnly:
-    """Only ready contents can go in a lesson."""
-
-    def get_object_list(self):
-        return super().get_object_list().filter(status=H5PContent.Status.READY)
-
-
-class ChooseContent(ReadyOnly, OrganisationChooseView):
-    pass
-
-
-class ChooseContentResults(ReadyOnly, OrganisationChooseResultsView):
-    pass
-
-
-class H5PChooserViewSet(OrganisationChooserViewSet):
-    choose_view_class = ChooseContent
-    choose_results_view_class = ChooseContentResults
-
-
 class H5PContentViewSet(OrganisationSnippetViewSet):
     model = H5PContent
     icon = "media"
     menu_label = _("H5P library")
     add_to_admin_menu = False  # shown through lms_register_admin_menu_items, per site
     add_view_class = UploadView
-    chooser_viewset_class = H5PChooserViewSet
-    edit_view_class = RenameView
+    chooser_viewset_class = ReadyPackageChooserViewSet
+    edit_view_class = RenamePackageView
     list_display = [
         "title",
         Column("main_library", label=_("Content type")),

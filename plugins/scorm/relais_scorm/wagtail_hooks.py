@@ -12,12 +12,10 @@ from wagtail.snippets.models import register_snippet
 
 from lms.plugins.menu import MenuLink
 from lms.snippets import (
-    OrganisationChooseResultsView,
-    OrganisationChooserViewSet,
-    OrganisationChooseView,
     OrganisationCreateView,
-    OrganisationEditView,
     OrganisationSnippetViewSet,
+    ReadyPackageChooserViewSet,
+    RenamePackageView,
 )
 from relais_scorm.blocks import ScormActivityBlock
 from relais_scorm.models import ScormPackage
@@ -33,40 +31,6 @@ class UploadView(OrganisationCreateView):
         # Checked and extracted in the background: a large zip never blocks the page.
         transaction.on_commit(partial(process_package.enqueue, instance.pk))
         return instance
-
-
-class RenameView(OrganisationEditView):
-    """A package is replaced by uploading a new one; only the title changes here."""
-
-    def get_form_class(self):
-        from wagtail.admin.forms import WagtailAdminModelForm
-
-        class RenameForm(WagtailAdminModelForm):
-            class Meta:
-                model = ScormPackage
-                fields = ["title"]
-
-        return RenameForm
-
-
-class ReadyOnly:
-    """Only ready packages can go in a lesson."""
-
-    def get_object_list(self):
-        return super().get_object_list().filter(status=ScormPackage.Status.READY)
-
-
-class ChoosePackage(ReadyOnly, OrganisationChooseView):
-    pass
-
-
-class ChoosePackageResults(ReadyOnly, OrganisationChooseResultsView):
-    pass
-
-
-class ScormChooserViewSet(OrganisationChooserViewSet):
-    choose_view_class = ChoosePackage
-    choose_results_view_class = ChoosePackageResults
 
 
 class PreviewColumn(Column):
@@ -86,8 +50,8 @@ class ScormPackageViewSet(OrganisationSnippetViewSet):
     menu_label = _("SCORM packages")
     add_to_admin_menu = False  # shown through lms_register_admin_menu_items, per site
     add_view_class = UploadView
-    edit_view_class = RenameView
-    chooser_viewset_class = ScormChooserViewSet
+    edit_view_class = RenamePackageView
+    chooser_viewset_class = ReadyPackageChooserViewSet
     list_display = [
         "title",
         Column("version", label=_("SCORM version")),
