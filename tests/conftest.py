@@ -3,6 +3,7 @@ from django.core import mail
 from wagtail.models import Site
 
 from lms.models import PluginActivation, Role
+from tests.authorization import REPORT
 from tests.factories import make_organisation, member
 
 
@@ -44,3 +45,9 @@ def enable_plugin():
 @pytest.fixture(autouse=True)
 def _empty_outbox():
     mail.outbox = []
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """What the generated authorization matrix tried, in every run's summary."""
+    for line in config.stash.get(REPORT, []):
+        terminalreporter.write_line(f"authorization matrix: {line}")
