@@ -462,21 +462,6 @@ def test_finding_7_a_disabled_plugins_step_kinds_are_not_offered(
     assert OnboardingPath.objects.get().steps.get().kind == "mentor"
 
 
-def test_finding_7_a_disabled_plugins_lesson_blocks_are_not_offered(
-    client_a, org_a, enable_plugin
-):
-    course = make_course(org_a, lessons=1)
-    lesson = course.get_lessons().first()
-    client_a.force_login(member(org_a, Role.TRAINER))
-    edit = f"/admin/pages/{lesson.pk}/edit/"
-    page = client_a.get(edit).content.decode()
-    assert "example_activity" not in page and "quiz" not in page.split("body")[-1]
-    enable_plugin(org_a)
-    enable_plugin(org_a, "quizzes")
-    page = client_a.get(edit).content.decode()
-    assert "example_activity" in page
-
-
 def test_core_admin_views_belong_to_no_plugin():
     from django.urls import resolve
 
