@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def courses_for_organisation(queryset, organisation):
+    """Courses an organisation's admin may point at: its own (drafts too) and
+    its federation's shared catalogue."""
+    from courses.models import available_courses
+
+    return queryset.filter(
+        Q(path__startswith=organisation.root_page.path)
+        | Q(pk__in=available_courses(organisation).values("pk"))
+    )
 
 
 class CoursesConfig(AppConfig):
@@ -11,8 +23,11 @@ class CoursesConfig(AppConfig):
         from wagtail import hooks
 
         from courses.learning import assign_paths_on_join
-        from courses.models import LessonPage
+        from courses.models import CoursePage, LessonPage
+        from lms.models.scoping import register_scope
         from lms.signals import person_joined
+
+        register_scope(CoursePage)(courses_for_organisation)
 
         person_joined.connect(assign_paths_on_join, dispatch_uid="courses.assign_paths")
 

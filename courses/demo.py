@@ -33,7 +33,11 @@ CHARTER = (
 )
 
 
-def badge_image(title, colour):
+def badge_image(site, title, colour):
+    """A badge picture in the organisation's own collection (its admin forms
+    offer only those)."""
+    from lms.models.organisations import organisation_collection
+
     canvas = PILImage.new("RGBA", (256, 256), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     draw.ellipse((8, 8, 248, 248), fill=colour, outline="#111827", width=6)
@@ -42,6 +46,7 @@ def badge_image(title, colour):
     canvas.save(buffer, "PNG")
     image, _ = Image.objects.get_or_create(
         title=f"Badge {title}",
+        collection=organisation_collection(site),
         defaults={"file": ContentFile(buffer.getvalue(), name=f"badge-{title}.png")},
     )
     return image
@@ -253,7 +258,7 @@ def construct_demo(site, people):
         defaults={
             "description": "A suivi le parcours d'intégration de l'accueil.",
             "criteria": "Terminer le parcours « Bienvenue à l'accueil ».",
-            "image": badge_image("Accueil", "#1d4ed8"),
+            "image": badge_image(site, "Accueil", "#1d4ed8"),
             "path": path,
         },
     )
@@ -263,7 +268,7 @@ def construct_demo(site, people):
         defaults={
             "description": "Connaît les bases de l'hygiène alimentaire.",
             "criteria": "Terminer le cours « Hygiène alimentaire : les bases ».",
-            "image": badge_image("Hygiène", "#166534"),
+            "image": badge_image(site, "Hygiène", "#166534"),
             "course": hygiene,
             "valid_days": 3 * 365,
         },

@@ -1,12 +1,15 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from lms.models import Membership, OrganisationSettings
+from lms.models.people import ADMIN_ROLES
 from lms.models.scoping import current_organisation
-from lms.plugins.activation import enabled_for_request, installed_plugins
+from lms.plugins.activation import enabled_for_request, url_owner
 from lms.themes import active_theme, available_themes
 
 
@@ -68,12 +71,68 @@ class OrganisationMiddleware:
         return response
 
 
-class PluginURLMiddleware:
-    """A plugin's pages answer 404 on organisations that have not enabled it."""
+class AdminAccessMiddleware:
+    """The one gate of the Wagtail admin: past its login page, a person who is
+    not a superuser needs an active membership with an admin role (trainer,
+    coordinator, organisation admin) in the organisation whose admin this is.
+
+    Rights are answered per organisation too (``lms.permissions``); this gate
+    also holds against a right granted by hand to a global group.
+    """
+
+    OPEN = frozenset(
+        {
+            "wagtailadmin_login",
+            "wagtailadmin_sprite",
+            "wagtailadmin_javascript_catalog",
+            "wagtailadmin_password_reset",
+            "wagtailadmin_password_reset_done",
+            "wagtailadmin_password_reset_confirm",
+            "wagtailadmin_password_reset_complete",
+        }
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.labels = {plugin.label for plugin in installed_plugins()}
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.admin.auth import reject_request
+
+        match = request.resolver_match
+        user = request.user
+        if (
+            match is None
+            or not match.route.startswith(self.admin_route())
+            or match.url_name in self.OPEN
+            or not user.is_authenticated  # Wagtail sends them to its login
+            or user.is_superuser
+        ):
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is not None and membership.role in ADMIN_ROLES:
+            return None
+        if request.headers.get("x-requested-with") != "XMLHttpRequest":
+            messages.error(
+                request, _("You do not have permission to access the admin.")
+            )
+        return reject_request(request)  # as Wagtail does: its login page, or 403
+
+    @staticmethod
+    def admin_route():
+        from django.urls import reverse
+
+        return reverse("wagtailadmin_home").lstrip("/")
+
+
+class PluginURLMiddleware:
+    """A plugin's pages, admin screens included, answer 404 on organisations
+    that have not enabled it (``lms.plugins.activation.url_owner``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
@@ -81,11 +140,8 @@ class PluginURLMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.is_content_origin:
             return None  # no organisation here: content views check their token's
-        namespaces = request.resolver_match.namespaces if request.resolver_match else []
-        if (
-            namespaces
-            and namespaces[0] in self.labels
-            and namespaces[0] not in enabled_for_request(request)
-        ):
+        match = request.resolver_match
+        owner = url_owner(match) if match else None
+        if owner is not None and owner not in enabled_for_request(request):
             raise Http404("This feature is not enabled here.")
         return None

@@ -1,16 +1,23 @@
 """Admin screens (Wagtail snippets) of one organisation's objects, for the core and
 plugins alike: listed, created, edited and chosen only in the organisation whose
 admin is in use (the admin's hostname), and a form can only point at objects of
-that same organisation, whatever a crafted request posts."""
+that same organisation, whatever a crafted request posts.
+
+Who may open these screens at all is decided before: ``AdminAccessMiddleware``
+(an admin role in this organisation) and ``lms.permissions`` (that role's rights,
+here only).
+"""
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -23,16 +30,43 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
+from lms.models.scoping import scoped
+
 
 def scope_form(form, organisation):
-    """Limit every choice of an organisation's objects, in inline forms too."""
-    for field in form.fields.values():
+    """Limit every choice to the organisation's objects, in inline forms too
+    (those added in the browser included): every field with a queryset, whatever
+    its model (``lms.models.scoping.scoped``, which raises for a model with no
+    known scoping rather than offer every organisation's objects)."""
+    own = getattr(getattr(form, "_meta", None), "model", None)
+    for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and hasattr(queryset, "for_organisation"):
-            field.queryset = queryset.for_organisation(organisation)
+        if queryset is None or (own and name == own._meta.pk.name):
+            continue  # an inline form's own id: its formset's objects already
+        if isinstance(field.widget, AdminPageChooser):
+            # The page chooser browses every organisation's tree: a plain list
+            # of the pages this organisation may point at instead.
+            field.widget = forms.Select()
+        field.queryset = scoped(queryset, organisation)
     for formset in getattr(form, "formsets", {}).values():
+        formset.form = _scoped_form_class(formset.form, organisation)
         for inline in formset.forms:
             scope_form(inline, organisation)
+
+
+def _scoped_form_class(form_class, organisation):
+    if getattr(form_class, "_lms_scoped_to", None) == organisation.pk:
+        return form_class
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        scope_form(self, organisation)
+
+    return type(
+        form_class.__name__,
+        (form_class,),
+        {"__init__": __init__, "_lms_scoped_to": organisation.pk},
+    )
 
 
 class ScopedFormMixin:

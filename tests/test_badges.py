@@ -134,10 +134,13 @@ def test_a_badge_created_in_the_admin_belongs_to_that_organisation(
     client, org_a, org_b
 ):
     from lms.models import Role
+    from lms.models.organisations import organisation_collection
 
     image = png()
+    image.collection = organisation_collection(org_b)  # B's own picture
+    image.save()
     trainer = member(org_a, Role.TRAINER)
-    member(org_b, Role.TRAINER, user=trainer)
+    member(org_b, Role.TRAINER, user=trainer)  # a trainer of both
     client.force_login(trainer)
     response = client.post(
         "/admin/snippets/courses/badgeclass/add/",

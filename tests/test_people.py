@@ -287,7 +287,10 @@ def test_a_coordinator_changes_a_role_and_the_admin_groups_follow(
     assert response.status_code == 302
     someone.refresh_from_db()
     assert someone.role == Role.TRAINER
-    assert someone.user.has_perm("wagtailadmin.access_admin")
+    from lms.models.scoping import acting_in
+
+    with acting_in(org_a):
+        assert someone.user.has_perm("wagtailadmin.access_admin")
 
 
 def test_a_coordinator_creates_teams_and_a_duplicate_name_is_refused(

@@ -97,6 +97,9 @@ def test_importing_is_for_trainers_and_lands_in_their_organisation(
     assert not Question.objects.exists()
     trainer = member(org_b, Role.TRAINER)
     client_a.force_login(trainer)
+    response = post_file(client_a, "banque.gift", GIFT.encode(), host="b.test")
+    assert response.status_code == 404  # B has not enabled quizzes
+    enable_plugin(org_b, "quizzes")
     post_file(client_a, "banque.gift", GIFT.encode(), host="b.test")
     assert set(Question.objects.values_list("organisation", flat=True)) == {org_b.pk}
 

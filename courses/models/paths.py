@@ -15,6 +15,29 @@ from wagtail.models import Orderable, Site
 from courses.steps import all_target_choices, step_kind, step_kind_choices
 from lms.models import Role
 from lms.models.scoping import OrganisationQuerySet, current_organisation
+from lms.plugins.activation import enabled_labels, runs_here
+
+
+def offered_step_kinds(organisation):
+    """(name, label) of the step kinds of the core and of the plugins enabled in
+    ``organisation``: a disabled plugin's kinds are neither offered nor accepted."""
+    enabled = enabled_labels(organisation)
+    return [
+        (name, label)
+        for name, label in step_kind_choices()
+        if runs_here(step_kind(name), enabled)
+    ]
+
+
+class StepKindSelect(forms.Select):
+    """The step kinds offered in the admin's organisation."""
+
+    def get_context(self, name, value, attrs):
+        self.choices = [
+            ("", "---------"),
+            *offered_step_kinds(current_organisation.get()),
+        ]
+        return super().get_context(name, value, attrs)
 
 
 class StepTargetSelect(forms.Select):
@@ -101,7 +124,7 @@ class PathStep(Orderable):
     )
 
     panels = [
-        FieldPanel("kind"),
+        FieldPanel("kind", widget=StepKindSelect),
         FieldPanel("title"),
         FieldPanel("instructions"),
         FieldPanel("course"),
@@ -123,6 +146,10 @@ class PathStep(Orderable):
         organisation = (
             self.path.organisation if self.path_id else current_organisation.get()
         )
+        if self.kind not in dict(offered_step_kinds(organisation)):
+            raise ValidationError(
+                {"kind": _("This kind of step is not available here.")}
+            )
         allowed = {
             value for value, _label in step_kind(self.kind).target_choices(organisation)
         }

@@ -4,10 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Collection, Site
+from wagtail.models import Collection, CollectionMember, Page, Site
 
 from lms.colours import validate_brand_colour
 from lms.themes import theme_choices
+
+from .scoping import OrganisationQuerySet, register_scope
 
 
 @register_setting(icon="site")
@@ -82,6 +84,8 @@ class Team(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
@@ -102,3 +106,18 @@ def organisation_collection(site: Site) -> Collection:
     name = f"{site.site_name or site.hostname} ({site.pk})"
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(name=name)
+
+
+@register_scope(Page)
+def organisation_pages(queryset, organisation):
+    """An organisation's pages: its site's tree. Models whose pages other
+    organisations may use (a federation's shared courses) declare their own."""
+    return queryset.filter(path__startswith=organisation.root_page.path)
+
+
+@register_scope(CollectionMember)
+def organisation_media(queryset, organisation):
+    """An organisation's images and documents: those in its collection."""
+    return queryset.filter(
+        collection__path__startswith=organisation_collection(organisation).path
+    )

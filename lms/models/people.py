@@ -2,11 +2,17 @@
 
 Organisation scoping is written once, here: ``Membership.objects.for_organisation()``
 and ``Invitation.objects.for_organisation()``. Views never filter by site themselves.
+
+Rights follow the role a person holds *in the organisation being served*: model
+permissions are never granted to groups, they are answered per request by
+``lms.permissions.OrganisationRoleBackend`` from ``ROLE_PERMISSIONS``. Groups carry
+only what Wagtail scopes by object itself (pages, image and document collections).
 """
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.db import models
@@ -16,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
 from .organisations import Team, organisation_collection
-from .scoping import OrganisationQuerySet
+from .scoping import OrganisationQuerySet, register_scope
 
 
 class Role(models.TextChoices):
@@ -57,9 +63,12 @@ class Placement(models.Model):
         abstract = True
 
 
-# Model permissions each role holds in its organisation ("app_label.codename"). The
-# learning core and plugins add theirs from AppConfig.ready() with grant_to_roles().
-ROLE_PERMISSIONS: dict[str, set[str]] = {}
+# Permissions each role holds in its organisation ("app_label.codename"), answered
+# only there (never granted to a group). The learning core and plugins add theirs
+# from AppConfig.ready() with grant_to_roles().
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    role: {"wagtailadmin.access_admin"} for role in ADMIN_ROLES
+}
 
 
 def grant_to_roles(
@@ -75,6 +84,14 @@ def grant_to_roles(
 class MembershipQuerySet(OrganisationQuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+
+@register_scope(AbstractBaseUser)
+def organisation_members(queryset, organisation):
+    """People of an organisation: those with an active membership there."""
+    return queryset.filter(
+        pk__in=Membership.objects.active().for_organisation(organisation).values("user")
+    )
 
 
 class Membership(Placement):
@@ -163,19 +180,8 @@ class RoleGroup(models.Model):
 
     @staticmethod
     def _grant(group, organisation, role):
-        if role in ADMIN_ROLES:
-            group.permissions.add(
-                Permission.objects.get(
-                    content_type__app_label="wagtailadmin", codename="access_admin"
-                )
-            )
-        for permission in ROLE_PERMISSIONS.get(role, ()):
-            app_label, _dot, codename = permission.partition(".")
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
+        """Object-scoped rights only: the organisation's pages and collection.
+        Model permissions are answered per organisation, never granted here."""
         if role in AUTHORS:
             for action in ("add_page", "change_page", "publish_page"):
                 GroupPagePermission.objects.get_or_create(

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.OrganisationMiddleware",
     "lms.middleware.PluginURLMiddleware",
+    "lms.middleware.AdminAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lms.auth.UsernameOrEmailBackend",
+    # Model permissions answered for the organisation being served.
+    "lms.permissions.OrganisationRoleBackend",
 ]
 
 ROOT_URLCONF = "lms.urls"
