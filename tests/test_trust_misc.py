@@ -1,0 +1,87 @@
+"""Issue 15, the smaller trust boundaries: federation content played by member
+organisations, the demo seeder on a production database, who grants the admin role,
+and a login lock-out that holds whatever the spelling of the account."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Enrolment, LessonProgress, Statement
+from lms.models import OrganisationSettings
+from relais_quizzes.models import Attempt
+from tests.factories import make_course, make_organisation, member
+from tests.quiz_kit import make_quiz, single
+
+# Finding 6: a quiz in a federation's shared course --------------------------------
+
+
+@pytest.fixture
+def federation_course(org_a, org_b, enable_plugin):
+    """The federation (fed.test) shares a course whose only lesson is a quiz;
+    A is a member of the federation, B is not. Quizzes are on everywhere."""
+    federation = make_organisation("Fédération", "fed.test")
+    for organisation in (federation, org_a, org_b):
+        enable_plugin(organisation, "quizzes")
+    quiz = make_quiz(federation, [single(federation)], layout="all")
+    course = make_course(federation, title="Hygiène", lessons=1)
+    catalogue = course.get_parent().specific
+    catalogue.shared_with_members = True
+    catalogue.save_revision().publish()
+    lesson = course.get_children().first().specific
+    lesson.body = [("quiz", {"quiz": quiz, "required": True})]
+    lesson.save_revision().publish()
+    settings = OrganisationSettings.for_site(org_a)
+    settings.federation = federation
+    settings.save()
+    return federation, course, lesson, quiz
+
+
+def test_finding_6_federation_course_quiz_is_playable_by_member_learners(
+    client, org_a, org_b, federation_course
+):
+    _federation, course, lesson, quiz = federation_course
+    learner = member(org_a)
+    client.defaults["HTTP_HOST"] = "a.test"
+    client.force_login(learner)
+    client.post(reverse("courses:course", args=[course.pk]))
+    page = client.get(lesson.learn_url()).content.decode()
+    link = page.split('class="button" href="')[1].split('"')[0].replace("&amp;", "&")
+    quiz_page = client.get(link)
+    assert quiz_page.status_code == 200
+    token = quiz_page.content.decode().split('name="activity" value="')[1].split('"')[0]
+    started = client.post(f"/quizzes/{quiz.uuid}/start", {"activity": token})
+    assert started.status_code == 302
+    result = client.post(
+        started["Location"], {"positions": ["1"], "q1": "c0", "action": "submit"}
+    )
+    assert client.get(result["Location"]).status_code == 200
+
+    attempt = Attempt.objects.get(user=learner)
+    assert (attempt.passed, attempt.organisation) == (True, org_a)
+    assert set(
+        Statement.objects.filter(actor=learner).values_list("organisation", flat=True)
+    ) == {org_a.pk}
+    assert LessonProgress.objects.get(
+        user=learner, lesson=lesson
+    ).completed_at  # the lesson is done
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    assert (enrolment.progress, enrolment.organisation) == (100, org_a)
+    assert enrolment.completed_at
+
+    # Outside the federation, the quiz is simply not found.
+    outsider = member(org_b)
+    client.defaults["HTTP_HOST"] = "b.test"
+    client.force_login(outsider)
+    assert client.get(f"/quizzes/{quiz.uuid}/").status_code == 404
+    assert client.post(f"/quizzes/{quiz.uuid}/start").status_code == 404
+    assert client.get(attempt.get_absolute_url()).status_code == 404
+    assert not Attempt.objects.filter(user=outsider).exists()
+
+
+def test_a_federation_quiz_outside_its_shared_courses_stays_the_federations(
+    client, org_a, federation_course
+):
+    federation, *_rest = federation_course
+    private = make_quiz(federation, [single(federation)], title="Interne")
+    client.defaults["HTTP_HOST"] = "a.test"
+    client.force_login(member(org_a))
+    assert client.get(f"/quizzes/{private.uuid}/").status_code == 404
