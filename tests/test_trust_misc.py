@@ -3,10 +3,13 @@ organisations, the demo seeder on a production database, who grants the admin ro
 and a login lock-out that holds whatever the spelling of the account."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
+from wagtail.models import Site
 
 from courses.models import Enrolment, LessonProgress, Statement
-from lms.models import OrganisationSettings
+from lms.models import Membership, OrganisationSettings
 from relais_quizzes.models import Attempt
 from tests.factories import make_course, make_organisation, member
 from tests.quiz_kit import make_quiz, single
@@ -85,3 +88,51 @@ def test_a_federation_quiz_outside_its_shared_courses_stays_the_federations(
     client.defaults["HTTP_HOST"] = "a.test"
     client.force_login(member(org_a))
     assert client.get(f"/quizzes/{private.uuid}/").status_code == 404
+
+
+# Finding 8: seed_demo on a production database ---------------------------------
+
+
+def _state():
+    return (
+        list(Site.objects.values_list("pk", "hostname", "port", "site_name")),
+        list(get_user_model().objects.values_list("username", "password", "email")),
+        Membership.objects.count(),
+    )
+
+
+def test_finding_8_seed_demo_refuses_production(db, settings):
+    settings.DEBUG = False
+    get_user_model().objects.create_user(
+        "admin", "admin@example.org", "a real password"
+    )
+    before = _state()
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", verbosity=0)
+    assert _state() == before
+    assert (
+        get_user_model().objects.get(username="admin").check_password("a real password")
+    )
+
+
+def test_seed_demo_refuses_a_database_with_other_organisations_even_when_told(
+    org_a, settings
+):
+    settings.DEBUG = True
+    before = _state()
+    with pytest.raises(CommandError, match="Entraide Quartier"):
+        call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    assert _state() == before
+
+
+def test_seed_demo_never_resets_the_password_of_an_account_that_is_not_the_demos(
+    db, settings
+):
+    settings.DEBUG = True
+    get_user_model().objects.create_user(
+        "formateur", "karim@real-association.example", "a real password"
+    )
+    before = _state()
+    with pytest.raises(CommandError, match="formateur"):
+        call_command("seed_demo", verbosity=0)
+    assert _state() == before
