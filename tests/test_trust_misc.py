@@ -9,9 +9,9 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from courses.models import Enrolment, LessonProgress, Statement
-from lms.models import Membership, OrganisationSettings
+from lms.models import Invitation, Membership, OrganisationSettings, Role
 from relais_quizzes.models import Attempt
-from tests.factories import make_course, make_organisation, member
+from tests.factories import PASSWORD, make_course, make_organisation, member
 from tests.quiz_kit import make_quiz, single
 
 # Finding 6: a quiz in a federation's shared course --------------------------------
@@ -136,3 +136,109 @@ def test_seed_demo_never_resets_the_password_of_an_account_that_is_not_the_demos
     with pytest.raises(CommandError, match="formateur"):
         call_command("seed_demo", verbosity=0)
     assert _state() == before
+
+
+# Who grants the admin role -------------------------------------------------------
+
+
+def _membership(user, organisation):
+    return Membership.objects.get(user=user, organisation=organisation)
+
+
+def test_coordinator_cannot_promote_themself_or_invite_admins(client_a, org_a):
+    coordinator = member(org_a, Role.COORDINATOR)
+    learner = member(org_a)
+    own, other = _membership(coordinator, org_a), _membership(learner, org_a)
+    client_a.force_login(coordinator)
+
+    # The forms do not offer the admin role.
+    for url in (reverse("lms:invite"), reverse("lms:person_edit", args=[other.pk])):
+        page = client_a.get(url).content.decode()
+        assert 'value="coordinator"' in page
+        assert 'value="admin"' not in page
+
+    # Crafted posts change nothing.
+    fields = {"kind": "volunteer", "start_date": "2026-01-05", "is_active": "on"}
+    client_a.post(
+        reverse("lms:person_edit", args=[own.pk]), {**fields, "role": Role.ADMIN}
+    )
+    client_a.post(
+        reverse("lms:person_edit", args=[other.pk]), {**fields, "role": Role.ADMIN}
+    )
+    client_a.post(
+        reverse("lms:invite"),
+        {**fields, "email": "friend@example.org", "first_name": "Ami", "role": "admin"},
+    )
+    assert _membership(coordinator, org_a).role == Role.COORDINATOR
+    assert _membership(learner, org_a).role == Role.LEARNER
+    assert not Invitation.objects.exists()
+
+    # Nobody changes their own role, not even to a lesser one.
+    client_a.post(
+        reverse("lms:person_edit", args=[own.pk]), {**fields, "role": Role.LEARNER}
+    )
+    assert _membership(coordinator, org_a).role == Role.COORDINATOR
+
+    # A coordinator still manages the other roles.
+    client_a.post(
+        reverse("lms:person_edit", args=[other.pk]), {**fields, "role": Role.TRAINER}
+    )
+    assert _membership(learner, org_a).role == Role.TRAINER
+
+
+def test_a_coordinator_cannot_demote_an_organisation_admin(client_a, org_a):
+    coordinator, admin = member(org_a, Role.COORDINATOR), member(org_a, Role.ADMIN)
+    client_a.force_login(coordinator)
+    target = _membership(admin, org_a)
+    client_a.post(
+        reverse("lms:person_edit", args=[target.pk]),
+        {"role": Role.LEARNER, "kind": "volunteer", "start_date": "2026-01-05"},
+    )
+    target.refresh_from_db()
+    assert (target.role, target.is_active) == (Role.ADMIN, True)
+
+
+def test_an_organisation_admin_grants_and_invites_the_admin_role(client_a, org_a):
+    admin, coordinator = member(org_a, Role.ADMIN), member(org_a, Role.COORDINATOR)
+    client_a.force_login(admin)
+    fields = {"kind": "volunteer", "start_date": "2026-01-05", "is_active": "on"}
+    target = _membership(coordinator, org_a)
+    assert 'value="admin"' in client_a.get(reverse("lms:invite")).content.decode()
+    client_a.post(
+        reverse("lms:person_edit", args=[target.pk]), {**fields, "role": Role.ADMIN}
+    )
+    client_a.post(
+        reverse("lms:invite"),
+        {**fields, "email": "friend@example.org", "first_name": "Ami", "role": "admin"},
+    )
+    assert _membership(coordinator, org_a).role == Role.ADMIN
+    assert Invitation.objects.get().role == Role.ADMIN
+
+
+# Login lock-out ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["nAdIa", "NADIA", "Nadia@Example.ORG"])
+def test_lockout_holds_for_case_and_email_variants(client_a, org_a, variant):
+    nadia = member(org_a, user__username="nadia", user__email="nadia@example.org")
+    login = reverse("lms:login")
+    for _ in range(5):
+        client_a.post(login, {"username": "nadia", "password": "wrong password"})
+    response = client_a.post(login, {"username": variant, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client_a.session
+    # Failures under the variants count against the same account too.
+    other = member(org_a, user__username="omar", user__email="omar@example.org")
+    for spelling in ["OMAR", "omar@EXAMPLE.org", "Omar", "oMaR", "omar"]:
+        client_a.post(login, {"username": spelling, "password": "wrong password"})
+    response = client_a.post(login, {"username": "omar", "password": PASSWORD})
+    assert response.status_code == 429
+    assert nadia.pk != other.pk
+
+
+def test_login_is_case_insensitive_once_the_lock_out_is_over(client_a, org_a):
+    member(org_a, user__username="nadia", user__email="nadia@example.org")
+    response = client_a.post(
+        reverse("lms:login"), {"username": "NaDiA", "password": PASSWORD}
+    )
+    assert response.status_code == 302
