@@ -47,9 +47,11 @@ migrate: setup
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
+# lint-imports holds the layering of [tool.importlinter] in pyproject.toml.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -142,6 +142,7 @@ def _attempts(quiz, users):
             Attempt(
                 quiz=quiz,
                 user=user,
+                organisation=quiz.organisation,
                 number=number,
                 state=Attempt.State.SUBMITTED,
                 started_at=now,

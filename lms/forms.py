@@ -2,17 +2,34 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import Invitation, Membership, Team
+from lms.models import Invitation, Membership, Role, Team
+
+
+def grantable_roles(user, organisation):
+    """The roles ``user`` may give people of ``organisation``: every role for an
+    organisation admin (or a superuser), every role but admin for the others."""
+    if user.is_superuser or (
+        Membership.objects.for_organisation(organisation)
+        .filter(user=user, is_active=True, role=Role.ADMIN)
+        .exists()
+    ):
+        return list(Role)
+    return [role for role in Role if role != Role.ADMIN]
 
 
 class OrganisationScopedForm(forms.ModelForm):
-    """Offers only the organisation's own teams."""
+    """Offers only the organisation's own teams, and only the roles the person
+    filling it in may grant (``granted_by``): the one place roles are given."""
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, granted_by, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["team"].queryset = Team.objects.filter(organisation=organisation)
         self.fields["team"].empty_label = _("No team")
+        self.grantable = grantable_roles(granted_by, organisation)
+        self.fields["role"].choices = [
+            (role.value, role.label) for role in self.grantable
+        ]
 
 
 class InvitationForm(OrganisationScopedForm):
@@ -54,12 +71,32 @@ class InvitationForm(OrganisationScopedForm):
 
 
 class MembershipForm(OrganisationScopedForm):
+    """Nobody changes their own role or stands themself down, and nobody changes
+    the role of someone holding a role they may not grant (a coordinator and an
+    organisation admin): those fields are shown, not editable; what is posted for
+    them is ignored."""
+
     class Meta:
         model = Membership
         fields = ["role", "kind", "team", "start_date", "is_active"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         }
+
+    def __init__(self, *args, granted_by, **kwargs):
+        super().__init__(*args, granted_by=granted_by, **kwargs)
+        member = self.instance
+        if member.user_id == granted_by.pk:
+            why = _("Nobody changes their own role: ask an organisation admin.")
+        elif member.role not in self.grantable:
+            why = _("Only an organisation admin can change this.")
+        else:
+            return
+        role = Role(member.role)
+        self.fields["role"].choices = [(role.value, role.label)]
+        for name in ("role", "is_active"):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = why
 
 
 class AcceptInvitationForm(forms.Form):

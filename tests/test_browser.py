@@ -45,7 +45,7 @@ def browser(monkeypatch):
 def demo(transactional_db, django_db_serialized_rollback, live_server):
     # serialized_rollback brings back what migrations created (the page tree root,
     # the default locale), which a transactional test flushes.
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     return live_server.url
 
 

@@ -1,5 +1,10 @@
 """The demo association of PRODUCT.md, seeded idempotently."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
@@ -7,7 +12,8 @@ from wagtail.models import Page, Site
 from lms.models import Membership, Role, Team
 
 
-def test_seed_demo_creates_one_login_per_role_and_can_run_again(db):
+def test_seed_demo_creates_one_login_per_role_and_can_run_again(db, settings):
+    settings.DEBUG = True  # as with the development settings of `make demo`
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     site = Site.objects.get(is_default_site=True)
@@ -31,3 +37,25 @@ def test_seed_demo_creates_one_login_per_role_and_can_run_again(db):
     for username in logins:
         user = get_user_model().objects.get(username=username)
         assert user.check_password("relais-demo")
+
+
+def test_make_demo_seeds_with_the_development_settings_where_debug_is_on():
+    """`make demo` runs `manage.py seed_demo` with lms.settings.dev (manage.py's
+    default), which seed_demo accepts because DEBUG is on there."""
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    assert "manage.py seed_demo --port $(PORT)" in makefile
+    debug = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+            "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert debug.stdout.strip() == "True"

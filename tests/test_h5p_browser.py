@@ -62,7 +62,7 @@ def lesson_with_multiple_choice(
 
     from courses.models import LessonPage
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     _learner, template = lesson_with("multiple-choice.h5p", settings, tmp_path)
     lesson = LessonPage.objects.get(slug="equipes")
     lesson.body.append(("h5p", template.body[0].value))

@@ -839,8 +839,10 @@ def test_reminders_check_ins_nudges_and_digest_are_sent_once(mentoring):
 def test_the_demo_has_mentors_an_active_pair_and_lea_waiting(db):
     from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)  # and again: nothing doubles
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    call_command(
+        "seed_demo", "--i-know-this-is-not-production", verbosity=0
+    )  # and again: nothing doubles
 
     approved = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
     assert set(approved.values_list("user__username", flat=True)) == {

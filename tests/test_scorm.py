@@ -648,8 +648,10 @@ def test_seed_demo_plays_one_scorm_2004_module_in_a_course(db):
     from courses.models import LessonPage
     from lms.plugins.activation import enabled_labels
 
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)  # idempotent
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    call_command(
+        "seed_demo", "--i-know-this-is-not-production", verbosity=0
+    )  # idempotent
     site = Site.objects.get(is_default_site=True)
     (package,) = ScormPackage.objects.for_organisation(site)
     assert (package.status, package.version) == ("ready", "2004 4th Edition")

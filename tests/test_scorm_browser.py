@@ -271,7 +271,7 @@ def test_the_remediation_package_flows_with_next_and_previous(
 def demo(transactional_db, django_db_serialized_rollback, live_server):
     from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     return live_server.url
 
 

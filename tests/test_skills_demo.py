@@ -42,7 +42,7 @@ DEMO_MODELS = [
 
 @pytest.fixture
 def site(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     return Site.objects.get(is_default_site=True)
 
 
@@ -53,7 +53,7 @@ def user(username):
 def test_seeding_again_changes_nothing(site):
     counts = {model: model.objects.count() for model in DEMO_MODELS}
     levels = set(Proficiency.objects.values_list("user", "skill", "level"))
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     assert {model: model.objects.count() for model in DEMO_MODELS} == counts
     assert set(Proficiency.objects.values_list("user", "skill", "level")) == levels
     assert PluginActivation.objects.filter(organisation=site, app_label="skills")

@@ -169,6 +169,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "lms.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# One lock-out per account, whatever the case or whether its e-mail address is used.
+AXES_USERNAME_CALLABLE = "lms.auth.lockout_username"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]

@@ -71,7 +71,10 @@ def person(request, pk):
 def person_edit(request, pk):
     membership = get_object_or_404(_memberships(request).select_related("user"), pk=pk)
     form = MembershipForm(
-        request.POST or None, instance=membership, organisation=request.organisation
+        request.POST or None,
+        instance=membership,
+        organisation=request.organisation,
+        granted_by=request.user,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -82,7 +85,11 @@ def person_edit(request, pk):
 
 @manages_people
 def invite(request):
-    form = InvitationForm(request.POST or None, organisation=request.organisation)
+    form = InvitationForm(
+        request.POST or None,
+        organisation=request.organisation,
+        granted_by=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         invitation = form.save(commit=False)
         invitation.organisation = request.organisation

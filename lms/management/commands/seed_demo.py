@@ -1,9 +1,16 @@
-"""Create (or bring back) the demo association of PRODUCT.md. Safe to run again."""
+"""Create (or bring back) the demo association of PRODUCT.md. Safe to run again.
+
+Never on a production database: it takes over the default site and gives the demo
+logins a public password. It refuses (and changes nothing) unless DEBUG is on or
+``--i-know-this-is-not-production`` is given, and even then when the database holds
+organisations or accounts that are not the demo's.
+"""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail import hooks
@@ -22,6 +29,10 @@ PEOPLE = [
     ("mentor", "Michel", "Roux", Role.MENTOR, Kind.VOLUNTEER, "Accueil", 2200),
     ("benevole", "Léa", "Martin", Role.LEARNER, Kind.VOLUNTEER, "Accueil", 0),
 ]
+# The home pages of the demo's organisations: the association, and its federation
+# (added by courses/demo.py). Any other organisation is someone's real one.
+DEMO_HOMES = {"entraide-quartier", "federation-solidaire"}
+DEMO_EMAIL_DOMAIN = "@entraide-quartier.example"
 ROLE_NAMES = {
     Role.ADMIN: "administrateur (plugins, thèmes)",
     Role.TRAINER: "formateur (cours)",
@@ -37,9 +48,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--hostname", default="localhost")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Seed even though DEBUG is off (a test or staging database).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, hostname, port, **options):
+    def handle(self, *args, hostname, port, not_production=False, **options):
+        self._refuse_unless_safe(not_production)
         site = self._site(hostname, port)
         teams = {
             name: Team.objects.get_or_create(organisation=site, name=name)[0]
@@ -67,6 +85,42 @@ class Command(BaseCommand):
         for hook in hooks.get_hooks("lms_construct_demo"):
             hook(site, people)
         self._print_logins(site)
+
+    def _refuse_unless_safe(self, not_production):
+        """Raise CommandError, before anything is written, where seeding would take
+        over someone's organisations or reset someone's password."""
+        if not (settings.DEBUG or not_production):
+            raise CommandError(
+                "DEBUG is off: this looks like a production database. seed_demo "
+                "would take over the default site and give the demo logins the "
+                "public password. Nothing was changed. On a development or test "
+                "database, run it with DEBUG=True or --i-know-this-is-not-production."
+            )
+        others = [
+            site
+            for site in Site.objects.select_related("root_page")
+            if site.root_page.slug not in DEMO_HOMES
+            # Wagtail's own welcome site, on a fresh install, is replaced.
+            and site.root_page.specific_class is not Page
+        ]
+        if others:
+            names = ", ".join(sorted(s.site_name or s.hostname for s in others))
+            raise CommandError(
+                f"This database holds organisations that are not the demo's ({names}):"
+                " seed_demo would take over the default site. Nothing was changed. "
+                "Seed the demo on an empty database."
+            )
+        strangers = (
+            get_user_model()
+            .objects.filter(username__in=[person[0] for person in PEOPLE])
+            .exclude(email__iendswith=DEMO_EMAIL_DOMAIN)
+            .values_list("username", flat=True)
+        )
+        if strangers:
+            raise CommandError(
+                f"The accounts {', '.join(sorted(strangers))} are not the demo's: "
+                "seed_demo would reset their passwords. Nothing was changed."
+            )
 
     def _site(self, hostname, port):
         site = Site.objects.filter(is_default_site=True).first()
@@ -108,7 +162,7 @@ class Command(BaseCommand):
             defaults={
                 "first_name": first,
                 "last_name": last,
-                "email": f"{username}@entraide-quartier.example",
+                "email": f"{username}{DEMO_EMAIL_DOMAIN}",
                 "is_superuser": superuser,
                 "is_staff": superuser,
                 "is_active": True,

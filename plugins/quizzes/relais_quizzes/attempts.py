@@ -60,8 +60,11 @@ def why_not_start(quiz, user, now=None):
     return None
 
 
-def start(quiz, user, activity=""):
-    """The learner's open attempt, or a new one. Two clicks make one attempt."""
+def start(quiz, user, activity="", organisation=None):
+    """The learner's open attempt, or a new one. Two clicks make one attempt.
+
+    ``organisation`` is the learner's, where the attempt is taken (the quiz's own
+    unless it comes from a federation's shared course)."""
     attempt = open_attempt(quiz, user)
     if attempt is not None:
         return attempt
@@ -83,6 +86,7 @@ def start(quiz, user, activity=""):
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
+                organisation=organisation or quiz.organisation,
                 number=number,
                 activity=activity,
                 started_at=now,
@@ -254,7 +258,7 @@ def submit(attempt, auto=False):
         won = Attempt.objects.filter(
             pk=attempt.pk, state=Attempt.State.IN_PROGRESS
         ).update(state=Attempt.State.SUBMITTED, submitted_at=now, auto_submitted=auto)
-        attempt = Attempt.objects.select_related("quiz", "quiz__organisation").get(
+        attempt = Attempt.objects.select_related("quiz", "organisation").get(
             pk=attempt.pk
         )
         if not won:
@@ -326,7 +330,7 @@ def _record(attempt, regraded=False):
         try:
             record_statement(
                 actor=attempt.user,
-                organisation=attempt.quiz.organisation,
+                organisation=attempt.organisation,
                 verb=verb,
                 object_id=object_id,
                 result=result,

@@ -443,6 +443,9 @@ class Attempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
+    # The learner's organisation, where the attempt was taken: its statements are
+    # recorded there, whoever owns the quiz (a federation shares its courses).
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     number = models.PositiveSmallIntegerField()
     # Where it was taken (a lesson's activity or a path step), for its statements.
     activity = models.CharField(max_length=300, blank=True)

@@ -1,5 +1,9 @@
 """Learners' pages: a quiz, an attempt (plain forms, autosaved by a small script
-when it runs), its result. Everything works without JavaScript."""
+when it runs), its result. Everything works without JavaScript.
+
+A quiz is found among those the organisation's learners may play (its own, and those
+of its federation's shared courses: ``courses.sharing``); an attempt belongs to the
+learner's organisation and is found only there."""
 
 import re
 
@@ -11,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.sharing import playable_by
 from lms.views.access import member_required
 from relais_quizzes import attempts as taking
 from relais_quizzes.blocks import activity_from_token
@@ -19,7 +24,7 @@ from relais_quizzes.types import InvalidResponse
 
 
 def _quiz(request, quiz_uuid):
-    quiz = Quiz.objects.for_organisation(request.organisation).filter(uuid=quiz_uuid)
+    quiz = playable_by(request.organisation, Quiz.objects.filter(uuid=quiz_uuid))
     quiz = quiz.first()
     if quiz is None:
         raise Http404
@@ -29,7 +34,7 @@ def _quiz(request, quiz_uuid):
 def _attempt(request, attempt_uuid):
     attempt = (
         Attempt.objects.select_related("quiz")
-        .filter(uuid=attempt_uuid, quiz__organisation=request.organisation)
+        .filter(uuid=attempt_uuid, organisation=request.organisation)
         .first()
     )
     if attempt is None:
@@ -78,7 +83,7 @@ def start(request, quiz_uuid):
     quiz = _quiz(request, quiz_uuid)
     activity = activity_from_token(request.POST.get("activity", ""), quiz)
     try:
-        attempt = taking.start(quiz, request.user, activity)
+        attempt = taking.start(quiz, request.user, activity, request.organisation)
     except taking.Refused as refused:
         messages.error(request, refused.message)
         return redirect("quizzes:quiz", quiz_uuid=quiz.uuid)
