@@ -155,7 +155,6 @@ def lesson_done(request, pk):
         organisation=request.organisation,
         verb="completed",
         object_id=f"urn:relais:lesson:{lesson.pk}",
-        statement_id=request.POST.get("statement_id") or None,
         # The engine completes the lesson only if its required activities are done.
         authority=Authority.PLATFORM,
     )
