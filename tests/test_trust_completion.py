@@ -636,3 +636,71 @@ def test_finding_5_a_coordinator_confirms_only_the_tasks_of_their_path(
 
     assert response.status_code == 404
     assert not StepCompletion.objects.exists()
+
+
+# The demo story, through the platform's own views ----------------------------------
+
+
+def test_the_demo_story_still_completes_leas_path_and_earns_her_badges(db, client):
+    """Léa (seed_demo) follows her path with the platform's own pages; Sophie
+    confirms the offline task; the quiz and the mentoring session are recorded
+    the way their plugins record them. Her path completes and both badges come."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    call_command("seed_demo", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    host = {"HTTP_HOST": site.hostname}
+    users = get_user_model().objects
+    lea, sophie = users.get(username="benevole"), users.get(username="coordinatrice")
+    path = OnboardingPath.objects.get(organisation=site, title="Bienvenue à l'accueil")
+    assignment = PathAssignment.objects.get(user=lea, path=path)
+
+    client.force_login(lea)
+    for step in path.steps.all():
+        if step.kind == "course":
+            for lesson in step.course.get_lessons():
+                client.get(lesson.learn_url(), **host)
+                for child in lesson.body:
+                    if isinstance(child.block, AcknowledgeBlock):
+                        url = reverse("courses:acknowledge", args=[lesson.pk, child.id])
+                        client.post(url, {"accept": "yes"}, **host)
+                client.post(reverse("courses:lesson_done", args=[lesson.pk]), **host)
+            assert Enrolment.objects.get(user=lea, course=step.course).completed_at
+        elif step.kind == "acknowledge":
+            url = reverse("courses:step", args=[step.pk])
+            client.post(url, {"accept": "yes"}, **host)
+        elif step.kind == "quiz":  # what grading a passed attempt records
+            record_statement(
+                actor=lea,
+                organisation=site,
+                verb="passed",
+                object_id=f"urn:relais:quiz:{step.target}",
+                result={"score": {"scaled": 1.0}, "success": True},
+                authority=Authority.PLATFORM,
+            )
+        elif step.kind == "mentor":  # what logging a held session records
+            record_statement(
+                actor=lea,
+                organisation=site,
+                verb="attended",
+                object_id=pairs.SESSION_ACTIVITY,
+                authority=Authority.PLATFORM,
+            )
+    checklist = path.steps.get(kind="checklist")
+    assert not StepCompletion.objects.filter(step=checklist).exists()
+
+    client.force_login(sophie)
+    client.post(
+        reverse("courses:confirm_task", args=[path.pk]),
+        {"confirm": f"{assignment.pk}:{checklist.pk}"},
+        **host,
+    )
+
+    assignment.refresh_from_db()
+    assert assignment.completed_at is not None
+    earned = set(
+        BadgeAward.objects.filter(recipient=lea).values_list("badge__name", flat=True)
+    )
+    assert {"Bénévole accueil", "Hygiène alimentaire"} <= earned
