@@ -54,8 +54,8 @@ class Authority(models.TextChoices):
 
     PLATFORM: platform code recorded it after checking the result itself (a quiz
     graded on the server, a SCORM or H5P runtime reached through its signed grant,
-    a mentoring session logged by the pair, a coordinator's confirmation, the
-    charter ticked on the platform's own page). Only these complete anything.
+    a mentoring session logged by the pair, the charter ticked on the platform's
+    own page). Only these complete anything.
     LEARNER: the learner's own report, through the open xAPI endpoint.
     """
 
