@@ -17,6 +17,7 @@ from openbadgeslib.baking import bake_png
 from courses.events import BadgeAwarded, send_on_commit
 from courses.models import BadgeAward, BadgeClass
 from lms import signals
+from lms.models import Membership
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
@@ -47,11 +48,22 @@ def award_badge(badge, user, organisation, *, rule, evidence="", awarded_by=None
 
 
 def award_for_rule(user, organisation, *, course=None, path=None):
-    """Badges whose rule is completing this course or this path."""
+    """The organisation's badges whose rule is completing this course or this path,
+    to an active member of it. A federation's shared course earns each learner the
+    badges of their own organisation only; another organisation's are never issued
+    from here, nor any to someone who is not a member."""
+    if not (
+        Membership.objects.for_organisation(organisation)
+        .active()
+        .filter(user=user)
+        .exists()
+    ):
+        return
+    badges = BadgeClass.objects.for_organisation(organisation)
     if course is not None:
-        badges, rule = BadgeClass.objects.filter(course=course), f"course:{course.pk}"
+        badges, rule = badges.filter(course=course), f"course:{course.pk}"
     else:
-        badges, rule = BadgeClass.objects.filter(path=path), f"path:{path.pk}"
+        badges, rule = badges.filter(path=path), f"path:{path.pk}"
     for badge in badges:
         award_badge(badge, user, organisation, rule=rule)
 

@@ -2,6 +2,13 @@
 
 Called by ``record_statement`` inside its transaction; every write here is guarded by
 a unique constraint, so a replay or a race never counts anything twice.
+
+Two rules hold everything else up:
+
+* only statements the platform vouches for (``Authority.PLATFORM``) count; what a
+  learner reported is kept and changes nothing;
+* a statement belongs to one organisation: it completes that organisation's paths
+  and awards that organisation's badges, never another's.
 """
 
 from django.db.models import Prefetch
@@ -23,7 +30,7 @@ from courses.models import (
     PathStep,
     StepCompletion,
 )
-from courses.statements import VERBS, InvalidStatement
+from courses.statements import VERBS, Authority, InvalidStatement
 from courses.steps import step_kind
 from lms import signals
 from lms.plugins.activation import enabled_labels
@@ -35,10 +42,13 @@ COMPLETING = {"completed", "passed", "accepted", "attended"}
 def apply(statement):
     verb = SHORT_VERBS.get(statement.verb, statement.verb)
     parts = statement.object_id.split(":")
-    if parts[:2] == ["urn", "relais"] and len(parts) >= 4:
+    relais = parts[:2] == ["urn", "relais"] and len(parts) >= 4
+    if relais and not all(parts[3:]):
+        raise InvalidStatement("The object id is incomplete.")
+    if statement.authority != Authority.PLATFORM:
+        return  # the learner's own report: kept and exported, never counted
+    if relais:
         kind, ids = parts[2], parts[3:]
-        if not all(part for part in ids):
-            raise InvalidStatement("The object id is incomplete.")
         if kind == "lesson":
             _on_lesson(statement, verb, _lesson(ids[0]))
         elif kind == "activity" and len(ids) == 2:
@@ -79,8 +89,8 @@ def _on_lesson(statement, verb, lesson):
 
 def completes_activity(verb, result, block_value):
     """Does this statement complete the activity? ``result.success`` is optional
-    (H5P often leaves it out): a scaled score is compared with the block's
-    ``pass_threshold`` when it has one."""
+    (H5P often leaves it out). A block with a ``pass_threshold`` needs a scaled
+    score at least that high, whatever the verb says."""
     result = result or {}
     if verb == "failed" or result.get("success") is False:
         return False
@@ -88,8 +98,8 @@ def completes_activity(verb, result, block_value):
         block_value.get("pass_threshold") if hasattr(block_value, "get") else None
     )
     scaled = (result.get("score") or {}).get("scaled")
-    if threshold is not None and scaled is not None:
-        return scaled >= threshold
+    if threshold is not None:
+        return scaled is not None and scaled >= threshold
     if verb == "answered":
         return result.get("success") is True or (
             threshold is None and scaled is not None
@@ -187,27 +197,43 @@ def update_course_progress(enrolment, statement):
             organisation=statement.organisation,
             verb="completed",
             object_id=f"urn:relais:course:{course.pk}",
+            authority=Authority.PLATFORM,
         )
         award_for_rule(user, statement.organisation, course=course)
 
 
 def _complete_matching_steps(statement, verb):
+    """The steps of the actor's paths in the statement's organisation whose kind
+    names this object (a kind that names none is completed by a person)."""
     if verb not in COMPLETING:
         return
-    assignments = PathAssignment.objects.filter(
-        user=statement.actor, completed_at__isnull=True
-    ).prefetch_related(
-        Prefetch("path__steps", queryset=PathStep.objects.order_by("sort_order"))
+    assignments = (
+        PathAssignment.objects.filter(
+            user=statement.actor,
+            completed_at__isnull=True,
+            path__organisation=statement.organisation,
+        )
+        .select_related("path")
+        .prefetch_related(
+            Prefetch("path__steps", queryset=PathStep.objects.order_by("sort_order"))
+        )
     )
     for assignment in assignments:
         for step in assignment.path.steps.all():
-            if step_kind(step.kind).object_id(step) == statement.object_id:
+            object_id = step_kind(step.kind).object_id(step)
+            if object_id is not None and object_id == statement.object_id:
                 complete_step(
                     assignment, step, statement.organisation, statement.timestamp
                 )
 
 
 def complete_step(assignment, step, organisation, when=None, confirmed_by=None):
+    """Complete one step of an assignment, in the path's own organisation."""
+    if (
+        assignment.path.organisation_id != organisation.pk
+        or step.path_id != assignment.path_id
+    ):
+        raise ValueError("This step belongs to another path or organisation.")
     _completion, created = StepCompletion.objects.get_or_create(
         assignment=assignment,
         step=step,
@@ -220,10 +246,19 @@ def complete_step(assignment, step, organisation, when=None, confirmed_by=None):
         organisation,
         PathStepCompleted(assignment.user_id, assignment.path_id, step.pk),
     )
+    # Plain queries, not ``assignment.path.steps``: once the steps are prefetched
+    # (as the engine does), modelcluster's manager filters the prefetch queryset,
+    # which holds every path's steps, and a path never completed.
     required = set(
-        assignment.path.steps.filter(required=True).values_list("pk", flat=True)
+        PathStep.objects.filter(path_id=assignment.path_id, required=True).values_list(
+            "pk", flat=True
+        )
     )
-    done = set(assignment.completions.values_list("step_id", flat=True))
+    done = set(
+        StepCompletion.objects.filter(assignment=assignment).values_list(
+            "step_id", flat=True
+        )
+    )
     if required <= done and assignment.completed_at is None:
         assignment.completed_at = when or timezone.now()
         assignment.save(update_fields=["completed_at"])

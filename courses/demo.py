@@ -22,7 +22,7 @@ from courses.models import (
     OnboardingPath,
     PathStep,
 )
-from courses.statements import record_statement
+from courses.statements import Authority, record_statement
 from lms.models import HomePage, OrganisationSettings, Role
 
 CHARTER = (
@@ -284,6 +284,7 @@ def construct_demo(site, people):
         verb="experienced",
         object_id=f"urn:relais:lesson:{first.pk}",
         statement_id="5a1e0000-0000-4000-8000-000000000001",
+        authority=Authority.PLATFORM,
     )
     record_statement(
         actor=lea,
@@ -291,5 +292,6 @@ def construct_demo(site, people):
         verb="completed",
         object_id=f"urn:relais:lesson:{first.pk}",
         statement_id="5a1e0000-0000-4000-8000-000000000002",
+        authority=Authority.PLATFORM,
     )
     return assignment

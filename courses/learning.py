@@ -11,6 +11,7 @@ from courses.models import (
     Enrolment,
     OnboardingPath,
     PathAssignment,
+    PathStep,
     StepCompletion,
     available_courses,
 )
@@ -42,7 +43,8 @@ def assign_path(user, path, start_date=None):
         path=path,
         defaults={"start_date": start_date or timezone.localdate()},
     )
-    for step in path.steps.filter(kind="course", course__isnull=False):
+    courses = PathStep.objects.filter(path=path, kind="course", course__isnull=False)
+    for step in courses.select_related("course"):
         try:
             enrol(user, step.course, path.organisation)
         except NotAvailable:

@@ -1,7 +1,10 @@
 """Onboarding step kinds. Plugins add kinds with ``@register_step_kind``.
 
 A kind says how a step is labelled, where the learner goes to do it, and which
-statements complete it. Completion always comes from statements.
+activity completes it. Only a statement the platform recorded, in the path's
+organisation, completes a step through its activity IRI (see ``courses.completion``);
+a kind that names no activity is completed by a person (the coordinator's
+confirmation), never by a statement.
 """
 
 from dataclasses import dataclass
@@ -17,9 +20,10 @@ class StepKind:
     name: str
     label: str
 
-    def object_id(self, step) -> str:
-        """The activity IRI whose completion completes the step."""
-        return f"urn:relais:step:{step.pk}"
+    def object_id(self, step) -> str | None:
+        """The activity IRI whose completion, recorded by the platform, completes
+        the step; None (the default) when no statement may complete it."""
+        return None
 
     def url(self, step) -> str:
         return reverse("courses:step", args=[step.pk])
@@ -65,10 +69,16 @@ class CourseStep(StepKind):
 
 
 class AcknowledgeStep(StepKind):
+    """Accepted on the step's own page, which records the statement."""
+
+    def object_id(self, step):
+        return f"urn:relais:step:{step.pk}"
+
     def done_by_learner(self):
         return True
 
 
 register_step_kind(CourseStep("course", _("Take a course")))
 register_step_kind(AcknowledgeStep("acknowledge", _("Read and accept a document")))
+# Completed only by the coordinator's confirmation (courses.views.coordination).
 register_step_kind(StepKind("checklist", _("Task confirmed by the coordinator")))

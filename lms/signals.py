@@ -76,7 +76,15 @@ badge_awarded = SiteSignal()
 """An Open Badge assertion was issued to a person."""
 
 statement_recorded = SiteSignal()
-"""A learning statement (xAPI) was stored; sent once per statement id."""
+"""A statement the platform vouches for was stored; sent once per statement id.
+
+Only statements recorded by platform code after it checked the result (a graded
+quiz, a SCORM or H5P runtime reached through its grant, a logged mentoring session,
+the charter ticked on the platform's page) are announced: what a learner reported
+through the open xAPI endpoint is stored and exported, and no receiver hears of it,
+so none can turn it into evidence. The payload is
+``courses.statements.StatementRecorded``.
+"""
 
 
 @dataclass(frozen=True)

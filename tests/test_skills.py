@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.learning import enrol
-from courses.statements import record_statement
+from courses.statements import Authority, record_statement
 from lms.models import Role, Team
 from lms.skills import skill_choices
 from relais_mentoring import pairs
@@ -84,6 +84,7 @@ def complete_course(organisation, user, course):
             organisation=organisation,
             verb="completed",
             object_id=f"urn:relais:lesson:{lesson.pk}",
+            authority=Authority.PLATFORM,
         )
 
 
@@ -115,6 +116,7 @@ def test_completing_a_tagged_course_raises_the_level_and_closes_the_gap(framewor
         organisation=organisation,
         verb="completed",
         object_id=f"urn:relais:course:{course.pk}",
+        authority=Authority.PLATFORM,
     )
     assert Evidence.objects.filter(user=lea).count() == 1
 
@@ -710,6 +712,7 @@ def test_a_passed_tagged_quiz_is_evidence_of_its_skill(framework):
         organisation=organisation,
         verb="failed",
         object_id="urn:relais:quiz:42",
+        authority=Authority.PLATFORM,
     )
     assert not Evidence.objects.exists()
     record_statement(
@@ -717,6 +720,7 @@ def test_a_passed_tagged_quiz_is_evidence_of_its_skill(framework):
         organisation=organisation,
         verb="passed",
         object_id="urn:relais:quiz:42",
+        authority=Authority.PLATFORM,
     )
     [passed] = Evidence.objects.all()
     assert (passed.source, passed.level) == (Evidence.Source.ACTIVITY, 1)

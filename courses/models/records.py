@@ -1,7 +1,8 @@
 """The learning-record store and the progress it drives.
 
 Statements are the only input: plugins record statements (``courses.statements``) and
-never write the progress tables below, which the completion engine maintains.
+never write the progress tables below, which the completion engine maintains from
+the statements the platform vouches for (``Statement.authority``).
 """
 
 import uuid
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
+
+from courses.statements import Authority
 
 
 class Statement(models.Model):
@@ -26,6 +29,10 @@ class Statement(models.Model):
     context = models.JSONField(null=True, blank=True)
     timestamp = models.DateTimeField()
     stored = models.DateTimeField(auto_now_add=True)
+    # Who vouches for it: only the platform's statements count towards progress.
+    authority = models.CharField(
+        max_length=20, choices=Authority.choices, default=Authority.LEARNER
+    )
 
     class Meta:
         ordering = ["timestamp"]

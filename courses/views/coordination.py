@@ -180,7 +180,11 @@ def confirm_task(request, pk):
         ),
         pk=assignment_pk,
     )
-    step = get_object_or_404(path.steps.filter(kind="checklist"), pk=step_pk)
+    # Not ``path.steps.filter``: on the prefetched path it filters every path's
+    # steps. A step no statement completes is the coordinator's to confirm.
+    step = get_object_or_404(
+        PathStep.objects.filter(path=path, kind="checklist"), pk=step_pk
+    )
     complete_step(assignment, step, request.organisation, confirmed_by=request.user)
     messages.success(request, _("Task confirmed."))
     return redirect("courses:path_people", pk=path.pk)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.blocks import AcknowledgeBlock
 from courses.learning import NotAvailable, enrol, next_step, path_state, percent
 from courses.models import (
     ActivityCompletion,
@@ -18,7 +19,8 @@ from courses.models import (
     PathStep,
     available_courses,
 )
-from courses.statements import record_statement
+from courses.statements import Authority, record_statement
+from courses.steps import step_kind
 from lms.plugins.activation import enabled_for_request, runs_here
 from lms.views.access import member_required
 
@@ -110,6 +112,7 @@ def lesson(request, pk):
         organisation=request.organisation,
         verb="experienced",
         object_id=f"urn:relais:lesson:{lesson.pk}",
+        authority=Authority.PLATFORM,
     )
     enabled = enabled_for_request(request)
     blocks = [child for child in lesson.body if runs_here(child.block, enabled)]
@@ -152,7 +155,8 @@ def lesson_done(request, pk):
         organisation=request.organisation,
         verb="completed",
         object_id=f"urn:relais:lesson:{lesson.pk}",
-        statement_id=request.POST.get("statement_id") or None,
+        # The engine completes the lesson only if its required activities are done.
+        authority=Authority.PLATFORM,
     )
     if LessonProgress.objects.filter(
         user=request.user, lesson=lesson, completed_at__isnull=True
@@ -169,7 +173,14 @@ def lesson_done(request, pk):
 @require_POST
 @member_required
 def acknowledge(request, pk, block_id):
+    """The learner ticks a "read and accept" block of the lesson; any other block
+    (an activity checked elsewhere, a quiz…) or an unknown id is not found here."""
     lesson, course, enrolment = _lesson_for_learner(request, pk)
+    if not any(
+        child.id == block_id and isinstance(child.block, AcknowledgeBlock)
+        for child in lesson.body
+    ):
+        raise Http404
     if enrolment is None:
         return redirect(course.learn_url())
     if request.POST.get("accept") != "yes":
@@ -180,6 +191,7 @@ def acknowledge(request, pk, block_id):
         organisation=request.organisation,
         verb="accepted",
         object_id=f"urn:relais:activity:{lesson.pk}:{block_id}",
+        authority=Authority.PLATFORM,
     )
     messages.success(request, _("Thank you, your acceptance is recorded."))
     return redirect(f"{lesson.learn_url()}#block-{block_id}")
@@ -232,7 +244,9 @@ def step(request, pk):
         for s in path_state(assignment, assignment.completions.all())
         if s.step.pk == pk
     )
-    if request.method == "POST" and state.step.kind == "acknowledge":
+    kind = step_kind(state.step.kind)
+    # Only a step the learner does on this page (the charter) is accepted here.
+    if request.method == "POST" and kind.done_by_learner():
         if request.POST.get("accept") != "yes":
             messages.error(request, _("Tick the box to accept."))
         else:
@@ -240,7 +254,8 @@ def step(request, pk):
                 actor=request.user,
                 organisation=request.organisation,
                 verb="accepted",
-                object_id=f"urn:relais:step:{pk}",
+                object_id=kind.object_id(state.step),
+                authority=Authority.PLATFORM,
             )
             messages.success(request, _("Thank you, your acceptance is recorded."))
             return redirect("courses:my_path")

@@ -1,4 +1,9 @@
-"""The statements endpoint: what plugins' players post, and the xAPI export."""
+"""The open statements endpoint and the xAPI export.
+
+Whatever arrives here is the learner's own report (``Authority.LEARNER``): it is
+stored and exported and completes nothing. Players whose results count post to
+their plugin's own endpoint, reached through a grant the platform signed.
+"""
 
 import json
 
@@ -7,7 +12,13 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from courses.models import Statement
-from courses.statements import InvalidStatement, as_xapi, record_statement
+from courses.statements import (
+    Authority,
+    InvalidStatement,
+    StatementConflict,
+    as_xapi,
+    record_statement,
+)
 from lms.views.access import member_required
 
 MAX_BATCH = 100
@@ -45,7 +56,8 @@ def statements(request):
                 statement, _created = record_statement(**item)
                 ids.append(str(statement.pk))
     except InvalidStatement as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        status = 409 if isinstance(error, StatementConflict) else 400
+        return JsonResponse({"error": str(error)}, status=status)
     return JsonResponse(ids, safe=False)
 
 
@@ -70,6 +82,7 @@ def _parse(request, item):
         "result": item.get("result"),
         "context": item.get("context"),
         "statement_id": item.get("id"),
+        "authority": Authority.LEARNER,
     }
 
 

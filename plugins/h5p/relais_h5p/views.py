@@ -15,7 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from courses.models import ActivityCompletion
-from courses.statements import KNOWN_VERB_IRIS, InvalidStatement, record_statement
+from courses.statements import (
+    KNOWN_VERB_IRIS,
+    Authority,
+    InvalidStatement,
+    record_statement,
+)
 from lms.models import Role
 from lms.views.access import role_required
 from relais_h5p import packages
@@ -163,6 +168,9 @@ def xapi(request, token):
                 result=item.get("result"),
                 context={"extensions": {"https://relais.example/h5p/object": original}},
                 statement_id=item.get("id"),
+                # The player reached this through its signed grant, for this
+                # learner and activity; the core keys the id with its secret.
+                authority=Authority.PLATFORM,
             )
             recorded += 1
         except InvalidStatement:

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.statements import record_statement
+from courses.statements import Authority, record_statement
 from lms import signals
 from lms.skills import skill_choices
 from relais_mentoring import tasks
@@ -219,6 +219,7 @@ def _record_held(session):
         object_id=SESSION_ACTIVITY,
         statement_id=uuid.uuid5(STATEMENTS, f"{session.uuid}:{pairing.mentee_id}"),
         timestamp=session.starts_at,
+        authority=Authority.PLATFORM,  # logged by the pair, for the mentee
         context={
             "extensions": {
                 "urn:relais:mentoring:session": str(session.uuid),

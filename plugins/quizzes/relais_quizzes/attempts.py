@@ -18,7 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.statements import InvalidStatement, record_statement
+from courses.statements import Authority, InvalidStatement, record_statement
 from relais_quizzes.models import Attempt, Question, QuestionVersion, Slot
 from relais_quizzes.types import InvalidResponse
 
@@ -336,6 +336,7 @@ def _record(attempt, regraded=False):
                 result=result,
                 statement_id=statement_id,
                 context={"extensions": {"urn:relais:attempt": str(attempt.uuid)}},
+                authority=Authority.PLATFORM,  # graded here, on the server
             )
         except InvalidStatement:
             # Taken in a lesson the learner has since left: the quiz result stands.

@@ -7,13 +7,12 @@ each other.
 """
 
 import logging
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from courses.statements import InvalidStatement, record_statement
+from courses.statements import Authority, InvalidStatement, record_statement
 from relais_scorm import runtime
 from relais_scorm.models import ScormAttempt, ScoState
 from relais_scorm.sequencing import NavigationRefused, Tracker
@@ -240,9 +239,12 @@ def _record(attempt, user, verb):
             context={
                 "extensions": {"https://relais.example/scorm/attempt": attempt.pk}
             },
-            statement_id=uuid.uuid5(
-                uuid.NAMESPACE_URL, f"relais:scorm:{attempt.pk}:{verb}"
-            ),
+            # A key, not the stored id: the core keys it with the server's secret,
+            # so nobody can post the id first (attempt numbers are guessable).
+            statement_id=f"relais:scorm:{attempt.pk}:{verb}",
+            # Decided by the LMS from the runtime's data, reached through the
+            # signed launch token.
+            authority=Authority.PLATFORM,
         )
     except InvalidStatement as error:
         # The lesson changed under the learner (block removed, course left): the
