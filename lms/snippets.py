@@ -22,6 +22,8 @@ from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
     SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -108,7 +110,7 @@ class OrganisationDeleteView(DeleteView):
 
 class OrganisationChoices:
     def get_object_list(self):
-        return self.model_class.objects.for_organisation(self.request.organisation)
+        return scoped(self.model_class.objects.all(), self.request.organisation)
 
 
 class OrganisationChooseView(OrganisationChoices, ChooseView):
@@ -119,9 +121,28 @@ class OrganisationChooseResultsView(OrganisationChoices, ChooseResultsView):
     pass
 
 
+class OrganisationChosenView(SnippetChosenView):
+    """What the chooser hands back once an id is picked: another organisation's
+    id is not found, like everywhere else."""
+
+    def get_object(self, pk):
+        return scoped(self.model_class.objects.all(), self.request.organisation).get(
+            pk=pk
+        )
+
+
+class OrganisationChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return scoped(self.model_class.objects.all(), self.request.organisation).filter(
+            pk__in=pks
+        )
+
+
 class OrganisationChooserViewSet(SnippetChooserViewSet):
     choose_view_class = OrganisationChooseView
     choose_results_view_class = OrganisationChooseResultsView
+    chosen_view_class = OrganisationChosenView
+    chosen_multiple_view_class = OrganisationChosenMultipleView
 
 
 # Uploaded packages (H5P, SCORM): processed in the background, chosen only once
@@ -141,7 +162,7 @@ class ReadyChooseResultsView(ReadyChoices, ChooseResultsView):
     pass
 
 
-class ReadyPackageChooserViewSet(SnippetChooserViewSet):
+class ReadyPackageChooserViewSet(OrganisationChooserViewSet):
     choose_view_class = ReadyChooseView
     choose_results_view_class = ReadyChooseResultsView
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from lms.models.scoping import scoped
 from lms.plugins.activation import site_hooks
 from lms.views import plugins_admin
 
@@ -46,3 +47,21 @@ def add_plugin_menu_items(request, menu_items):
 @hooks.register("construct_reports_menu")
 def add_plugin_reports(request, menu_items):
     menu_items.extend(_items_from("lms_register_admin_reports", request))
+
+
+def _pages_of_this_organisation(pages, request):
+    """Wagtail's page chooser and explorer browse the whole install's tree; an
+    organisation's staff see its own pages only (the install's operators, all)."""
+    if request.user.is_superuser or getattr(request, "organisation", None) is None:
+        return pages
+    return scoped(pages, request.organisation)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_of_this_organisation(pages, request):
+    return _pages_of_this_organisation(pages, request)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_of_this_organisation(parent_page, pages, request):
+    return _pages_of_this_organisation(pages, request)

@@ -60,6 +60,10 @@ ALIASES = {
     "page_view_restriction": "pageviewrestriction",
     "restriction": "pageviewrestriction",
     "people": "membership",
+    "issuer": "site",
+    "assertion": "badgeaward",
+    "result": "quiz",
+    "quizze": "quiz",
 }
 
 
@@ -153,9 +157,23 @@ def owned_by(model, organisation):
         return model.objects.none()
 
 
-def _models_named(word):
-    word = ALIASES.get(word, word).replace("_", "")
-    return [m for m in apps.get_models() if m._meta.model_name == word]
+def _models_named(word, route):
+    """Models a word of a URL names: the same name, else the shortest names that
+    end with it (``step``: PathStep), else those that start with it (``lesson``:
+    LessonPage); the URL's own app first. Several when it cannot tell."""
+    word = ALIASES.get(word, word).replace("_", "").replace("-", "")
+    if not word:
+        return []
+    names = {m: m._meta.model_name for m in apps.get_models()}
+    for test in (str.__eq__, str.endswith, str.startswith):
+        found = [m for m, name in names.items() if test(name, word)]
+        if found:
+            app = apps.get_containing_app_config(route.module)
+            local = [m for m in found if app and m._meta.app_label == app.label]
+            found = local or found
+            shortest = min(len(names[m]) for m in found)
+            return [m for m in found if len(names[m]) == shortest]
+    return []
 
 
 def _model_of_view(route):
@@ -165,42 +183,32 @@ def _model_of_view(route):
         getattr(callback, "view_class", None), "model", None
     )
     if isinstance(model, type) and issubclass(model, models.Model):
-        return model
+        return [model]
     match = re.match(
         r"wagtailsnippets(?:choose)?_(\w+?)_(\w+)$", route.namespace.split(":")[-1]
     )
     if match:
         try:
-            return apps.get_model(match[1], match[2])
+            return [apps.get_model(match[1], match[2])]
         except LookupError:
-            return None
+            return []
     for segment in reversed(route.pattern.split("<")[0].strip("/^").split("/")):
-        for word in (segment, segment.rstrip("s"), segment.replace("-", "")):
-            found = _prefer_app(_models_named(word), route)
+        for word in (segment, segment.rstrip("s")):
+            found = _models_named(word, route)
             if found:
                 return found
-    return None
+    return []
 
 
-def _prefer_app(candidates, route):
-    if not candidates:
-        return None
-    app = apps.get_containing_app_config(route.module)
-    for model in candidates:
-        if app and model._meta.app_label == app.label:
-            return model
-    return candidates[0]
-
-
-def model_for(route, name):
+def models_for(route, name):
     if name in {"pk", "id", "object_id", "uuid"}:
         return _model_of_view(route)
     stem = re.sub(r"_(id|pk|uuid)$", "", name)
     for word in (stem, *stem.split("_")):
-        found = _prefer_app(_models_named(word), route)
+        found = _models_named(word, route)
         if found:
             return found
-    return None
+    return []
 
 
 def _value(obj, converter, name):
@@ -221,20 +229,20 @@ def candidates(route, name, converter, organisation, extra):
         return PLAIN_VALUES[name]
     if name in LABEL_PARAMETERS:
         return None  # filled together below
-    model = model_for(route, name)
-    if model is None:
+    named = models_for(route, name)
+    if not named:
         return None
     values = []  # empty: the organisation has no such object (not a naming problem)
-    for obj in owned_by(model, organisation)[:40]:
-        value = _value(obj, converter, name)
-        if value is not None:
-            values.append(value)
-        if len(values) == 2:
-            break
+    for model in named:  # one object of each model the parameter may name
+        for obj in owned_by(model, organisation)[:40]:
+            value = _value(obj, converter, name)
+            if value is not None:
+                values.append(value)
+                break
     return values
 
 
-def fillings(route, organisation, extra, limit=1):
+def fillings(route, organisation, extra, limit=2):
     """Up to ``limit`` ways to fill the route's parameters with the organisation's
     objects, the names of parameters that name no model, and whether every value
     is a real object of the organisation."""
@@ -253,6 +261,7 @@ def fillings(route, organisation, extra, limit=1):
     for converter, name in route.parameters:
         if name in labels:
             options.append([labels[name]])
+            real = False  # a model's label, no object of the organisation's
             continue
         found = candidates(route, name, converter, organisation, extra)
         if found is None:
