@@ -14,10 +14,24 @@ A model field points at one with ``storage=private_storage`` (a callable, so the
 migration names the function, not a path).
 """
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse
 
-__all__ = ["download_response", "packages_storage", "private_storage"]
+__all__ = [
+    "PrivateFileSystemStorage",
+    "download_response",
+    "packages_storage",
+    "private_storage",
+]
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file-system storage with no URL: Django's falls back to ``MEDIA_URL``
+    when ``base_url`` is empty, this one refuses, so no template can link a
+    private file past the view that guards it."""
+
+    def url(self, name):
+        raise ValueError("A private file has no URL: a view serves it.")
 
 
 def private_storage():
