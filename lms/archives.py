@@ -18,7 +18,6 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 from pyh5p.errors import PackageError
 from pyh5p.security import ArchiveLimits, validate_archive_member
 
@@ -109,10 +108,14 @@ def checked_archive(path, limits, *, kind, tolerated=frozenset()):
 
 
 class Writer:
-    """Copies members to storage; on an error inside ``with``, removes them all."""
+    """Copies members to storage (the private ``packages`` storage unless told
+    otherwise: never the public media); on an error inside ``with``, removes them
+    all."""
 
-    def __init__(self, storage=default_storage):
-        self.storage = storage
+    def __init__(self, storage=None):
+        from lms.private_files import packages_storage
+
+        self.storage = storage or packages_storage()
         self.written = []
 
     def __enter__(self):
@@ -135,8 +138,11 @@ class Writer:
         return saved
 
 
-def remove_tree(directory, storage=default_storage):
-    """Delete every file under a storage directory."""
+def remove_tree(directory, storage=None):
+    """Delete every file under a storage directory (of ``packages`` by default)."""
+    from lms.private_files import packages_storage
+
+    storage = storage or packages_storage()
     directories, files = [directory], []
     while directories:
         current = directories.pop()
