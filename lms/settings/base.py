@@ -110,6 +110,7 @@ LMS_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+        "img-src": [SELF, "data:", "blob:", "https:"],  # upload previews
         "frame-src": [SELF, "https:"],  # previews, embeds
     }
 }
