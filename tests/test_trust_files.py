@@ -600,3 +600,60 @@ def test_production_settings_fail_check_deploy_and_prefix_their_cookies(tmp_path
         timeout=120,
     )
     assert names.stdout.split() == ["__Host-sessionid", "__Host-csrftoken"]
+
+
+# Files of before: moved by the migrations ------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_finding_4_the_migration_moves_attachments_out_of_the_public_documents(
+    stores,
+):
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("skills", "0004_evidence_private_note")],
+        [("skills", "0005_private_files")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    site = apps.get_model("wagtailcore", "Site").objects.create(
+        hostname="old.test", root_page_id=1
+    )
+    user = apps.get_model("auth", "User").objects.create(username="lea")
+    framework = apps.get_model("skills", "Framework").objects.create(
+        organisation=site, name="Entraide"
+    )
+    skill = apps.get_model("skills", "Skill").objects.create(
+        framework=framework, name="Accueil"
+    )
+    collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
+    name = default_storage.save("documents/certificat.pdf", ContentFile(b"%PDF-1.4"))
+    document = apps.get_model("wagtaildocs", "Document").objects.create(
+        title="certificat.pdf", file=name, collection=collection
+    )
+    apps.get_model("skills", "Evidence").objects.create(
+        organisation=site,
+        user=user,
+        skill=skill,
+        level=3,
+        source="prior",
+        observed_on="2026-01-15",
+        attachment=document,
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    from wagtail.documents import get_document_model
+
+    from relais_skills.models import Evidence
+
+    evidence = Evidence.objects.get()
+    assert evidence.attachment.storage is storages["private"]
+    assert evidence.attachment.read() == b"%PDF-1.4"
+    assert not default_storage.exists(name)  # the public copy is gone
+    assert not get_document_model().objects.exists()
