@@ -6,3 +6,6 @@ class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Relais core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms import checks  # noqa: F401  (registers the deployment checks)

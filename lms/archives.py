@@ -1,19 +1,23 @@
 """Uploaded ZIP packages (H5P, SCORM…), read safely: one implementation for every
 plugin that takes packages written by others.
 
-Each member is checked before anything is written, with pyh5p's archive policy (path
-traversal, absolute paths, symlinks, allowed extensions, per-file size, compression
-ratio, number of files), plus duplicate entries and the total unpacked size. Members
-are then copied to storage one by one, streamed, never held whole in memory; a copy
-that fails removes what it wrote.
+Everything is checked from the ZIP's directory before a byte is unpacked: pyh5p's
+archive policy per member (path traversal, absolute paths, symlinks, allowed
+extensions, per-file size and compression ratio), then duplicate entries, the
+number of files, the total unpacked size and the compression ratio of the whole
+package (``LMS_PACKAGE_*`` settings). The sizes a ZIP declares are the most Python's
+``zipfile`` will ever unpack from a member, so these checks bound disk and memory.
+The few documents read into memory (JSON, XML) go through ``read_document`` with a
+size limit of their own. Members are then copied to storage one by one, streamed,
+never held whole in memory; a copy that fails removes what it wrote.
 """
 
 import posixpath
 import zipfile
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 from pyh5p.errors import PackageError
 from pyh5p.security import ArchiveLimits, validate_archive_member
 
@@ -22,12 +26,43 @@ __all__ = [
     "ArchiveRejected",
     "Writer",
     "checked_archive",
+    "package_limits",
+    "read_document",
     "remove_tree",
 ]
+
+MEGABYTE = 1024 * 1024
+# Below this unpacked size the package's overall compression ratio is not checked:
+# small packages of text compress well and can do no harm.
+RATIO_FLOOR = 10 * MEGABYTE
 
 
 class ArchiveRejected(Exception):
     """A package that cannot be used; the message names the file and the reason."""
+
+
+def package_limits(*, max_file_size, max_total_size, **extra):
+    """The archive limits of one kind of package, with the install's limits on the
+    number of files and the compression ratio per file."""
+    return ArchiveLimits(
+        max_file_size=max_file_size,
+        max_total_size=max_total_size,
+        max_files=settings.LMS_PACKAGE_MAX_FILES,
+        max_compression_ratio=settings.LMS_PACKAGE_MAX_FILE_RATIO,
+        **extra,
+    )
+
+
+def read_document(archive, info, max_bytes):
+    """A member read whole into memory (a JSON or XML document), refused above
+    ``max_bytes`` before anything is read."""
+    if info.file_size > max_bytes:
+        raise ArchiveRejected(
+            f"{info.filename}: this document is larger than the "
+            f"{max(1, max_bytes // 1024)} KB allowed"
+        )
+    with archive.open(info) as member:
+        return member.read(max_bytes + 1)[:max_bytes]
 
 
 @contextmanager
@@ -62,14 +97,25 @@ def checked_archive(path, limits, *, kind, tolerated=frozenset()):
                     "the package is larger than allowed once unpacked"
                 )
             members.append(info)
+        packed = sum(info.compress_size for info in members) or 1
+        ratio = settings.LMS_PACKAGE_MAX_RATIO
+        if total > RATIO_FLOOR and total / packed > ratio:
+            raise ArchiveRejected(
+                f"the package unpacks to {total // MEGABYTE} MB, more than {ratio} "
+                "times its size: it looks like a ZIP bomb"
+            )
         yield archive, members
 
 
 class Writer:
-    """Copies members to storage; on an error inside ``with``, removes them all."""
+    """Copies members to storage (the private ``packages`` storage unless told
+    otherwise: never the public media); on an error inside ``with``, removes them
+    all."""
 
-    def __init__(self, storage=default_storage):
-        self.storage = storage
+    def __init__(self, storage=None):
+        from lms.private_files import packages_storage
+
+        self.storage = storage or packages_storage()
         self.written = []
 
     def __enter__(self):
@@ -92,8 +138,11 @@ class Writer:
         return saved
 
 
-def remove_tree(directory, storage=default_storage):
-    """Delete every file under a storage directory."""
+def remove_tree(directory, storage=None):
+    """Delete every file under a storage directory (of ``packages`` by default)."""
+    from lms.private_files import packages_storage
+
+    storage = storage or packages_storage()
     directories, files = [directory], []
     while directories:
         current = directories.pop()

@@ -8,6 +8,38 @@ import io
 import json
 import stat
 import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def shared_folder(kind):
+    """The real packages of ``shared/<kind>`` beside the checkout (or beside the
+    folder of worktrees), or None: the suite then uses only the packages it builds."""
+    here = Path(__file__).resolve()
+    for parent in (here.parents[2], here.parents[3]):
+        if (parent / "shared" / kind).is_dir():
+            return parent / "shared" / kind
+    return None
+
+
+@contextmanager
+def storage_in(storage, folder):
+    """Points a file-system storage (``packages``, ``private``) at ``folder`` for a
+    test. Model fields hold their storage object, so settings cannot do this."""
+
+    def forget():
+        for name in ("base_location", "location"):
+            storage.__dict__.pop(name, None)
+
+    before = storage._location
+    storage._location = str(folder)
+    forget()
+    try:
+        yield Path(folder)
+    finally:
+        storage._location = before
+        forget()
+
 
 LIBRARY = "H5P.RelaisTest-1.0"
 LIBRARY_JSON = {

@@ -1,12 +1,15 @@
 """The core's package reader, shared by every plugin taking ZIP packages."""
 
 import io
+import os
 import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
 
 from lms.archives import ArchiveLimits, ArchiveRejected, Writer, checked_archive
+from lms.private_files import packages_storage
+from tests.h5p_packages import storage_in
 
 
 def zip_of(*members):
@@ -37,15 +40,50 @@ def test_each_plugin_chooses_its_extensions_the_checks_stay_the_same():
         members(io.BytesIO(b"not a zip"), scorm)
 
 
-def test_a_failed_extraction_leaves_nothing_behind(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_a_failed_extraction_leaves_nothing_behind(tmp_path):
     package = zip_of(("a.json", "{}"), ("b.json", "{}"))
+    with storage_in(packages_storage(), tmp_path):
+        with (
+            pytest.raises(RuntimeError),
+            zipfile.ZipFile(package) as archive,
+            Writer() as writer,
+        ):
+            writer.copy(archive, archive.getinfo("a.json"), "x/a.json")
+            assert packages_storage().exists("x/a.json")
+            raise RuntimeError("the disk is full")
+        assert not packages_storage().exists("x/a.json")
+
+
+def test_packages_are_written_to_the_private_storage_unless_told_otherwise(
+    settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    package = zip_of(("a.json", "{}"))
     with (
-        pytest.raises(RuntimeError),
+        storage_in(packages_storage(), tmp_path / "packages"),
         zipfile.ZipFile(package) as archive,
         Writer() as writer,
     ):
-        writer.copy(archive, archive.getinfo("a.json"), "packages/x/a.json")
-        assert default_storage.exists("packages/x/a.json")
-        raise RuntimeError("the disk is full")
-    assert not default_storage.exists("packages/x/a.json")
+        writer.copy(archive, archive.getinfo("a.json"), "x/a.json")
+    assert (tmp_path / "packages" / "x" / "a.json").exists()
+    assert not default_storage.exists("x/a.json")
+    with pytest.raises(ValueError):
+        packages_storage().url("x/a.json")  # no URL: only views serve it
+
+
+def test_the_whole_packages_ratio_and_its_documents_are_bounded(settings):
+    from lms.archives import package_limits, read_document
+
+    settings.LMS_PACKAGE_MAX_RATIO = 2
+    ab = bytes(b"ab"[n % 2] for n in range(256))  # deflates about 7 times
+    big = io.BytesIO()
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(11):
+            archive.writestr(f"{number}.txt", os.urandom(1024 * 1024).translate(ab))
+    big.seek(0)
+    with pytest.raises(ArchiveRejected, match="ZIP bomb"):
+        members(big, package_limits(max_file_size=2**30, max_total_size=2**31))
+    small = zip_of(("imsmanifest.xml", "<m>" + " " * 2048 + "</m>"))
+    with zipfile.ZipFile(small) as archive, pytest.raises(ArchiveRejected) as refused:
+        read_document(archive, archive.getinfo("imsmanifest.xml"), 1024)
+    assert "imsmanifest.xml" in str(refused.value) and "1 KB" in str(refused.value)

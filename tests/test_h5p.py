@@ -1,30 +1,34 @@
-"""The H5P plugin: uploads checked and extracted, libraries stored once, a sandboxed
-player whose statements complete lessons, and saved state for resuming."""
+"""The H5P plugin: uploads checked and extracted to the private packages storage,
+library versions stored by their files, a sandboxed player on the content origin
+whose statements complete lessons, and saved state for resuming."""
 
 import json
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.learning import enrol
 from courses.models import ActivityCompletion, LessonProgress, Statement
 from lms.models import Role
+from lms.private_files import packages_storage
 from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
 from relais_h5p.player import Grant
 from relais_h5p.tasks import process_package
 from tests import h5p_packages
 from tests.factories import make_course, member
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "h5p"
+SHARED = h5p_packages.shared_folder("h5p")
+CONTENT = "content.a.test"
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """The packages storage of this test; the public media stay empty."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
+    with h5p_packages.storage_in(packages_storage(), tmp_path / "packages") as root:
+        yield root
 
 
 def stored_files(media):
@@ -60,8 +64,11 @@ def test_a_trainer_uploads_a_package_that_is_extracted_in_the_background(
     assert content.status == H5PContent.Status.READY
     assert content.main_library == "H5P.RelaisTest"
     assert content.organisation == org_a
-    assert "h5p/libraries/H5P.RelaisTest-1.0/library.json" in stored_files(media)
+    library = content.libraries.get()
+    assert f"{library.directory}/library.json" in stored_files(media)
+    assert library.directory.startswith("h5p/libraries/H5P.RelaisTest-1.0-")
     assert f"h5p/content/{content.uuid}/content/content.json" in stored_files(media)
+    assert not Path(settings_media_root()).exists()  # nothing in public media
 
 
 def test_only_trainers_and_admins_upload(client_a, org_a, enable_plugin):
@@ -85,9 +92,17 @@ def test_a_file_that_is_not_h5p_is_refused_at_once(client_a, org_a, enable_plugi
     assert not H5PContent.objects.exists()
 
 
-def test_a_library_is_stored_once_for_every_package_using_it(org_a, media):
+def settings_media_root():
+    from django.conf import settings
+
+    return settings.MEDIA_ROOT
+
+
+def test_a_library_version_is_stored_once_for_every_package_holding_its_files(
+    org_a, media
+):
     first = upload(org_a, h5p_packages.package())
-    library = media / "h5p/libraries/H5P.RelaisTest-1.0/relais-test.js"
+    library = media / first.libraries.get().directory / "relais-test.js"
     library.write_text("// the stored copy")
     second = upload(org_a, h5p_packages.package())
     assert (first.status, second.status) == ("ready", "ready")
@@ -162,7 +177,10 @@ def activity(org_a, enable_plugin):
     learner = member(org_a)
     enrol(learner, course, org_a)
     block_id = lesson.body[0].id
-    return learner, lesson, Grant(learner.pk, lesson.pk, block_id, str(content.uuid))
+    grant = Grant(
+        learner.pk, lesson.pk, block_id, str(content.uuid), org_a.pk, "http://a.test"
+    )
+    return learner, lesson, grant
 
 
 def post_statements(client, grant, statements):
@@ -170,24 +188,33 @@ def post_statements(client, grant, statements):
         f"/h5p/play/{grant.token()}/xapi",
         json.dumps(statements),
         content_type="text/plain",
-        HTTP_HOST="a.test",
+        HTTP_HOST=CONTENT,
     )
 
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 
 
-def test_the_lesson_shows_a_sandboxed_player_for_the_learner(client_a, activity):
+def test_the_lesson_shows_a_sandboxed_player_from_the_content_origin(
+    client_a, activity
+):
     learner, lesson, _grant = activity
     client_a.force_login(learner)
     page = client_a.get(lesson.learn_url()).content.decode()
     assert 'sandbox="allow-scripts allow-popups"' in page
     assert "allow-same-origin" not in page
+    assert f'src="http://{CONTENT}/h5p/play/' in page
     token = page.split("/h5p/play/")[1].split("/")[0]
-    player = client_a.get(f"/h5p/play/{token}/")
+    player = client_a.get(f"/h5p/play/{token}/", HTTP_HOST=CONTENT)
     assert player.status_code == 200
     assert "h5p-standalone/main.bundle.js" in player.content.decode()
-    assert "default-src 'self'" in player["Content-Security-Policy"]
+    policy = player["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "sandbox allow-scripts allow-popups" in policy  # opaque, even on its own
+    assert "frame-ancestors http://a.test" in policy
+    assert not player.cookies
+    # Never on the platform's origin.
+    assert client_a.get(f"/h5p/play/{token}/").status_code == 404
 
 
 def test_player_statements_are_recorded_for_the_learner_and_complete_the_lesson(
@@ -228,7 +255,7 @@ def test_a_forged_token_or_a_disabled_site_gets_nothing(client, activity, org_a)
     _learner, _lesson, grant = activity
     forged = grant.token()[:-2] + "xx"
     response = client.post(
-        f"/h5p/play/{forged}/xapi", "[]", content_type="text/plain", HTTP_HOST="a.test"
+        f"/h5p/play/{forged}/xapi", "[]", content_type="text/plain", HTTP_HOST=CONTENT
     )
     assert response.status_code == 404
     from lms.models import PluginActivation
@@ -242,28 +269,37 @@ def test_the_players_state_is_saved_and_restored_per_learner_and_activity(
 ):
     learner, _lesson, grant = activity
     url = f"/h5p/play/{grant.token()}/state/state/0"
-    assert client.get(url, HTTP_HOST="a.test").json() == {
+    assert client.get(url, HTTP_HOST=CONTENT).json() == {
         "success": True,
         "data": False,
     }
-    client.post(url, {"data": '{"answers":[1]}', "preload": "1"}, HTTP_HOST="a.test")
-    assert client.get(url, HTTP_HOST="a.test").json()["data"] == '{"answers":[1]}'
+    client.post(url, {"data": '{"answers":[1]}', "preload": "1"}, HTTP_HOST=CONTENT)
+    assert client.get(url, HTTP_HOST=CONTENT).json()["data"] == '{"answers":[1]}'
     assert H5PUserData.objects.get().user == learner
-    client.post(url, {"data": "0", "invalidate": "1"}, HTTP_HOST="a.test")
+    client.post(url, {"data": "0", "invalidate": "1"}, HTTP_HOST=CONTENT)
     assert not H5PUserData.objects.exists()
 
 
-def test_package_files_are_served_with_their_type_and_cors(client, activity):
-    content = H5PContent.objects.get()
-    response = client.get(
-        f"/h5p/files/content/{content.uuid}/h5p.json", HTTP_HOST="a.test"
-    )
+def test_package_files_are_served_under_the_token_with_their_type_and_cors(
+    client, activity
+):
+    _learner, _lesson, grant = activity
+    files = f"/h5p/play/{grant.token()}/files"
+    response = client.get(f"{files}/content/h5p.json", HTTP_HOST=CONTENT)
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert (
-        client.get("/h5p/files/../../settings.py", HTTP_HOST="a.test").status_code
-        == 404
+    assert response["X-Content-Type-Options"] == "nosniff"
+    library = client.get(
+        f"{files}/libraries/H5P.RelaisTest-1.0/relais-test.js", HTTP_HOST=CONTENT
     )
+    assert library.status_code == 200
+    for path in (
+        "content/../../../settings.py",
+        "libraries/H5P.Other-1.0/library.json",  # not a library this content uses
+        "elsewhere/h5p.json",
+    ):
+        assert client.get(f"{files}/{path}", HTTP_HOST=CONTENT).status_code == 404
+    assert client.get(f"{files}/content/h5p.json").status_code == 404  # platform
 
 
 EXPECTED = {
@@ -288,7 +324,7 @@ def test_real_packages_from_the_wild_are_handled_as_their_readme_says(org_a, nam
     if name.startswith("course-presentation"):
         assert "twice" in content.error
     if content.status == "ready":
-        assert default_storage.exists(f"h5p/content/{content.uuid}/h5p.json")
+        assert packages_storage().exists(f"h5p/content/{content.uuid}/h5p.json")
 
 
 def test_trainers_see_attempts_completion_and_best_scores(client_a, org_a, activity):

@@ -11,10 +11,11 @@ from courses.models import LessonProgress, Statement
 from lms.models import PluginActivation
 from relais_h5p.models import H5PContent
 from relais_h5p.tasks import process_package
+from tests import h5p_packages
 from tests.factories import PASSWORD, make_course, member
 from tests.test_browser import CHROMIUM, browser  # noqa: F401  (the fixture)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "h5p"
+SHARED = h5p_packages.shared_folder("h5p") or Path("/nonexistent")
 LESSON_COMPLETED = "Leçon terminée"
 
 pytestmark = [

@@ -14,11 +14,11 @@ from courses.models import LessonProgress, Statement
 from lms.models import PluginActivation
 from relais_scorm.models import ScormAttempt, ScormPackage, ScoState
 from relais_scorm.tasks import process_package
-from tests import scorm_kit
+from tests import h5p_packages, scorm_kit
 from tests.factories import PASSWORD, make_course, member
 from tests.test_browser import CHROMIUM, browser  # noqa: F401  (the fixture)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "scorm"
+SHARED = h5p_packages.shared_folder("scorm") or Path("/nonexistent")
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,6 +14,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://relais:secret@db.internal:5432/relais",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "WAGTAILADMIN_BASE_URL": "https://relais.example.org",
+    # Required by check --deploy (lms.E101): packages run on another site.
+    "LMS_CONTENT_ORIGIN": "https://content.relais-lessons.example",
 }
 
 

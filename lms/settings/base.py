@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 from lms.plugins.discovery import discover_plugins
 from lms.themes import theme_static_dirs
@@ -66,6 +67,9 @@ MIDDLEWARE = [
     # First: the content origin gets no cookie and only its own views.
     "lms.content_origin.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy of platform pages (django-csp), the content origin's
+    # frames allowed; content-origin views set their own.
+    "lms.content_origin.PlatformCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +83,38 @@ MIDDLEWARE = [
     # Last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Platform pages: our own scripts only (an inline one needs the request's nonce,
+# ``{{ request.csp_nonce }}``), frames from the content origin only (added per
+# request), framed by nobody else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],  # style attributes in templates
+        "img-src": [SELF, "data:", "https:"],  # badges, avatars, embeds' thumbnails
+        "media-src": [SELF, "https:"],
+        "frame-src": [
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# The Wagtail admin's templates carry inline scripts (panels, date widgets): it
+# keeps 'unsafe-inline' for scripts, and the rest of the platform's policy.
+LMS_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+        "img-src": [SELF, "data:", "blob:", "https:"],  # upload previews
+        "frame-src": [SELF, "https:"],  # previews, embeds
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -192,14 +228,22 @@ for _package in ("h5p-standalone", "scorm-again"):
         )
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
-# Packages that must never be served straight from MEDIA_URL (SCORM): their files
-# reach only the people a signed link names, through the content origin.
+# Files that must never be served straight from MEDIA_URL: their storages have no
+# URL at all (base_url None), so the only way out is a view that checks who asks.
+# "packages": H5P and SCORM packages, served on the content origin to the holder of
+# a signed launch token. "private": people's files (evidence attachments, exports),
+# served as downloads to the person and the roles that may see them.
 PACKAGES_ROOT = env("PACKAGES_ROOT", default=str(BASE_DIR / "var" / "packages"))
+PRIVATE_ROOT = env("PRIVATE_ROOT", default=str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "packages": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PACKAGES_ROOT, "base_url": None},
+        "BACKEND": "lms.private_files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PACKAGES_ROOT},
+    },
+    "private": {
+        "BACKEND": "lms.private_files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -218,6 +262,19 @@ LMS_INVITATION_VALID_DAYS = env.int("LMS_INVITATION_VALID_DAYS", default=14)
 LMS_DIGEST_WEEKDAY = env.int("LMS_DIGEST_WEEKDAY", default=0)  # Monday
 LMS_BADGE_EXPIRY_NOTICE_DAYS = env.int("LMS_BADGE_EXPIRY_NOTICE_DAYS", default=30)
 LMS_THEMES_DIRS = [BASE_DIR / "themes"]
+
+# Packages written by others (H5P, SCORM), bounded before anything is unpacked
+# (lms.archives): what one upload may hold and what it may unpack to.
+LMS_H5P_MAX_UPLOAD_MB = env.int("LMS_H5P_MAX_UPLOAD_MB", default=100)
+LMS_H5P_MAX_UNPACKED_MB = env.int("LMS_H5P_MAX_UNPACKED_MB", default=500)
+LMS_H5P_MAX_JSON_MB = env.int("LMS_H5P_MAX_JSON_MB", default=8)
+LMS_SCORM_MAX_UPLOAD_MB = env.int("LMS_SCORM_MAX_UPLOAD_MB", default=200)
+LMS_SCORM_MAX_UNPACKED_MB = env.int("LMS_SCORM_MAX_UNPACKED_MB", default=1000)
+LMS_SCORM_MAX_MANIFEST_KB = env.int("LMS_SCORM_MAX_MANIFEST_KB", default=1024)
+LMS_PACKAGE_MAX_FILES = env.int("LMS_PACKAGE_MAX_FILES", default=5000)
+# Unpacked / packed size: real packages stay under 10 per file and 3 overall.
+LMS_PACKAGE_MAX_FILE_RATIO = env.int("LMS_PACKAGE_MAX_FILE_RATIO", default=100)
+LMS_PACKAGE_MAX_RATIO = env.int("LMS_PACKAGE_MAX_RATIO", default=20)
 
 LOGGING = {
     "version": 1,

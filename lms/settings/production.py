@@ -2,7 +2,8 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, WAGTAILADMIN_BASE_URL.
 Recommended: REDIS_URL (RQ workers and a shared cache), EMAIL_URL, MEDIA_ROOT,
-PACKAGES_ROOT, and LMS_CONTENT_ORIGIN (SCORM content, on another registrable domain).
+PACKAGES_ROOT, PRIVATE_ROOT, and LMS_CONTENT_ORIGIN (SCORM and H5P content, on another
+registrable domain: ``check --deploy`` errors without it, see lms/checks.py).
 """
 
 from .base import *
@@ -20,6 +21,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# "__Host-": the browser takes these cookies only from the platform's own host (no
+# Domain attribute, Secure, path /), so a page of a sibling host, such as content
+# played on the content origin, cannot plant a session or CSRF cookie we would read.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES["staticfiles"]["BACKEND"] = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )

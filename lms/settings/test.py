@@ -42,3 +42,5 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".test", "testserver"]
 # package has its own folder (scorm/<uuid>/), so tests never share files.
 PACKAGES_ROOT = str(BASE_DIR / "var" / "test-packages")
 STORAGES["packages"]["OPTIONS"]["location"] = PACKAGES_ROOT
+PRIVATE_ROOT = str(BASE_DIR / "var" / "test-private")
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_ROOT

@@ -39,7 +39,15 @@ class H5PActivityBlock(ActivityBlock):
             and content
             and request.user.is_authenticated
         ):
-            context["token"] = Grant(
-                request.user.pk, lesson.pk, block_id, str(content.uuid)
-            ).token()
+            from relais_h5p.views import player_url
+
+            grant = Grant(
+                request.user.pk,
+                lesson.pk,
+                block_id,
+                str(content.uuid),
+                request.organisation.pk,
+                f"{request.scheme}://{request.get_host()}",
+            )
+            context["player_url"] = player_url(request, grant)
         return context

@@ -1,4 +1,8 @@
-"""H5P content of an organisation, the shared library store, learners' saved state."""
+"""H5P content of an organisation, its library versions, learners' saved state.
+
+Packages and their files live in the private ``packages`` storage (no URL): the
+content origin's views serve them to the holder of a player token.
+"""
 
 import uuid
 
@@ -13,6 +17,7 @@ from wagtail.models import Site
 from wagtail.search import index
 
 from lms.models.scoping import OrganisationQuerySet
+from lms.private_files import packages_storage
 
 
 def validate_upload_size(upload):
@@ -26,9 +31,16 @@ def validate_upload_size(upload):
 
 
 class H5PLibrary(models.Model):
-    """One library version in the shared store (``H5P.MultiChoice-1.16/``), written once
-    and used by every package that needs it."""
+    """One library version as an organisation uploaded it (``H5P.MultiChoice-1.16``),
+    stored by what it holds: the same files are written once, whoever uploads them;
+    other files under the same version number are another row and another folder.
+    Rows without an organisation (nor a digest) come from before libraries were
+    kept per organisation: only the contents already using them still do."""
 
+    organisation = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.CharField(max_length=64, blank=True)  # SHA-256 of its files
     machine_name = models.CharField(max_length=127)
     major_version = models.PositiveIntegerField()
     minor_version = models.PositiveIntegerField()
@@ -40,8 +52,14 @@ class H5PLibrary(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["machine_name", "major_version", "minor_version"],
-                name="h5p_library_once",
+                fields=[
+                    "organisation",
+                    "machine_name",
+                    "major_version",
+                    "minor_version",
+                    "digest",
+                ],
+                name="h5p_library_files_once",
             )
         ]
 
@@ -50,7 +68,15 @@ class H5PLibrary(models.Model):
 
     @property
     def folder(self):
+        """The name H5P knows it by (``librariesPath/<folder>/``)."""
         return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+
+    @property
+    def directory(self):
+        """Where its files are, in the packages storage."""
+        from relais_h5p.packages import library_dir
+
+        return library_dir(self.folder, self.digest)
 
 
 class H5PContent(index.Indexed, models.Model):
@@ -67,6 +93,7 @@ class H5PContent(index.Indexed, models.Model):
     package = models.FileField(
         _("H5P file"),
         upload_to="h5p/uploads/",
+        storage=packages_storage,
         validators=[FileExtensionValidator(["h5p"]), validate_upload_size],
         help_text=_("An .h5p file exported from h5p.org, Lumi or Moodle."),
     )

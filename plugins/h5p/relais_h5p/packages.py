@@ -1,13 +1,23 @@
 """Checking and extracting .h5p packages, streamed member by member.
 
 The archive itself is checked by the core's ``lms.archives`` (path traversal,
-absolute paths, symlinks, allowed extensions, size and compression-ratio limits, the
-same for every kind of package); pyh5p parses library ids; this module adds the H5P
-rules and never holds a whole package in memory. Libraries go
-to one shared store (``h5p/libraries/<Machine-major.minor>/``), written once; content
-goes to ``h5p/content/<uuid>/``. A rejected package leaves nothing behind.
+absolute paths, symlinks, allowed extensions, number of files, size and
+compression-ratio limits, the same for every kind of package), before anything is
+unpacked; the JSON documents read here are bounded too (``LMS_H5P_MAX_JSON_MB``).
+pyh5p parses library ids; this module adds the H5P rules and never holds a whole
+package in memory.
+
+Everything goes to the private ``packages`` storage, which has no URL: the content
+origin's views serve it to the holder of a player token. Content goes to
+``h5p/content/<uuid>/``. A library version is stored by what it holds
+(``h5p/libraries/<Machine-major.minor>-<digest>/``): the same files are written
+once, different files under the same version are a different library, never
+silently replaced by the first upload. Its row belongs to the organisation that
+uploaded it: a content-only package finds only its own organisation's libraries.
+A rejected package leaves nothing behind.
 """
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -18,12 +28,14 @@ from django.db.models import Q
 from pyh5p.library import LibraryId
 
 from lms.archives import (
-    ArchiveLimits,
     ArchiveRejected,
     Writer,
     checked_archive,
+    package_limits,
+    read_document,
     remove_tree,
 )
+from lms.private_files import packages_storage
 
 STORE = "h5p"
 # Harmless files some exporters leave at the top level: skipped, never extracted.
@@ -49,20 +61,23 @@ class Inspection:
 MEGABYTE = 1024 * 1024
 
 
+DIGEST_CHARS = 16  # of the library's SHA-256, in its folder name
+
+
 def max_upload_bytes():
-    return getattr(settings, "LMS_H5P_MAX_UPLOAD_MB", 100) * MEGABYTE
+    return settings.LMS_H5P_MAX_UPLOAD_MB * MEGABYTE
 
 
 def limits():
-    return ArchiveLimits(
+    return package_limits(
         max_file_size=max_upload_bytes(),
-        max_total_size=getattr(settings, "LMS_H5P_MAX_UNPACKED_MB", 500) * MEGABYTE,
+        max_total_size=settings.LMS_H5P_MAX_UNPACKED_MB * MEGABYTE,
     )
 
 
 def _json(archive, info, *, bom_ok=False):
+    raw = read_document(archive, info, settings.LMS_H5P_MAX_JSON_MB * MEGABYTE)
     try:
-        raw = archive.read(info)
         return json.loads(raw.decode("utf-8-sig" if bom_ok else "utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise PackageRejected(f"{info.filename}: not valid JSON ({error})") from error
@@ -90,14 +105,9 @@ def inspect(path, known_libraries=frozenset()):
             raise PackageRejected("content/content.json: must hold an object")
         inspection = Inspection(metadata, members=members)
         for info in members:
-            if info.filename.endswith(".json") and info.filename not in (
-                "h5p.json",
-                "content/content.json",
-            ):
-                document = _json(archive, info)
-                top, _sep, rest = info.filename.partition("/")
-                if rest == "library.json":
-                    _add_library(inspection, top, document)
+            top, _sep, rest = info.filename.partition("/")
+            if rest == "library.json":  # the only other documents read here
+                _add_library(inspection, top, _json(archive, info))
         for info in members:
             top = info.filename.partition("/")[0]
             if top not in ("content", "h5p.json") and top not in inspection.libraries:
@@ -150,64 +160,119 @@ def content_dir(content):
     return f"{STORE}/content/{content.uuid}"
 
 
-def library_dir(folder):
-    return f"{STORE}/libraries/{folder}"
+def library_dir(folder, digest):
+    """Where a library version with these files lives; the folders of libraries
+    stored before they were content-addressed have no digest."""
+    suffix = f"-{digest[:DIGEST_CHARS]}" if digest else ""
+    return f"{STORE}/libraries/{folder}{suffix}"
+
+
+def usable_libraries(organisation):
+    """The libraries a content-only package of ``organisation`` may use: its own,
+    and the shared ones of before that its contents already use."""
+    from relais_h5p.models import H5PLibrary
+
+    return H5PLibrary.objects.filter(
+        Q(organisation=organisation)
+        | Q(organisation=None, contents__organisation=organisation)
+    ).distinct()
 
 
 def extract(path, inspection, content):
-    """Write the content and the libraries the store lacks; returns the library rows.
-    On any error, removes what it wrote and re-raises."""
+    """Write the content and the library versions the store lacks; returns the
+    library rows the content uses (its dependencies, followed through the libraries'
+    own). On any error, removes what it wrote and re-raises."""
     from relais_h5p.models import H5PLibrary
 
-    rows = []
-    with zipfile.ZipFile(path) as archive, Writer() as writer:
+    storage = packages_storage()
+    in_package = {}
+    with zipfile.ZipFile(path) as archive, Writer(storage) as writer:
         for info in inspection.members:
             top = info.filename.partition("/")[0]
             if top in ("content", "h5p.json"):
                 writer.copy(archive, info, f"{content_dir(content)}/{info.filename}")
         for folder, (library, document) in inspection.libraries.items():
-            row, created = _library_row(H5PLibrary, library, document)
-            rows.append(row)
-            if not created:
-                continue  # already in the store: not written again
-            for info in inspection.members:
-                if info.filename.startswith(folder + "/"):
-                    writer.copy(archive, info, f"{STORE}/libraries/{info.filename}")
-    # A content-only package uses libraries already in the store.
-    stored = Q()
-    for dependency in inspection.metadata.get("preloadedDependencies") or []:
-        library = LibraryId.parse(dependency)
-        stored |= Q(
-            machine_name=library.machine_name,
-            major_version=library.major,
-            minor_version=library.minor,
-        )
-    return list({*rows, *H5PLibrary.objects.filter(stored)}) if stored else rows
+            files = [
+                info
+                for info in inspection.members
+                if info.filename.startswith(folder + "/")
+            ]
+            digest = _digest(archive, files, folder)
+            directory = library_dir(folder, digest)
+            # Content-addressed: a folder holding library.json holds these files.
+            if not storage.exists(f"{directory}/library.json"):
+                files.sort(key=lambda info: info.filename.endswith("/library.json"))
+                for info in files:  # library.json last: it marks a complete copy
+                    rest = info.filename.partition("/")[2]
+                    writer.copy(archive, info, f"{directory}/{rest}")
+            in_package[folder] = _library_row(
+                H5PLibrary, content.organisation, library, document, digest
+            )
+    return _dependencies(inspection, in_package, content.organisation)
 
 
-def _library_row(model, library, document):
+def _digest(archive, files, folder):
+    """SHA-256 of a library's files (names and bytes), streamed."""
+    digest = hashlib.sha256()
+    for info in sorted(files, key=lambda info: info.filename):
+        digest.update(info.filename.removeprefix(folder).encode() + b"\0")
+        with archive.open(info) as member:
+            while chunk := member.read(1024 * 1024):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _dependencies(inspection, in_package, organisation):
+    """Every library of the package, and those it needs from the organisation's
+    store, following each library's own dependencies (the player loads them all)."""
+    stored = {}
+    for library in usable_libraries(organisation).order_by("pk"):
+        stored[library.folder] = library  # the most recent upload of a version
+    found = dict(in_package)
+    waiting = list(inspection.metadata.get("preloadedDependencies") or [])
+    waiting += [
+        dependency
+        for library in in_package.values()
+        for dependency in library.metadata.get("preloadedDependencies") or []
+    ]
+    while waiting:
+        try:
+            folder = LibraryId.parse(waiting.pop()).directory_name
+        except (TypeError, ValueError):
+            continue
+        if folder in found or folder not in stored:
+            continue
+        found[folder] = stored[folder]
+        waiting += stored[folder].metadata.get("preloadedDependencies") or []
+    return list(found.values())
+
+
+def _library_row(model, organisation, library, document, digest):
+    key = {
+        "organisation": organisation,
+        "machine_name": library.machine_name,
+        "major_version": library.major,
+        "minor_version": library.minor,
+        "digest": digest,
+    }
     try:
         with transaction.atomic():
             return model.objects.get_or_create(
-                machine_name=library.machine_name,
-                major_version=library.major,
-                minor_version=library.minor,
+                **key,
                 defaults={
                     "patch_version": library.patch,
                     "title": str(document.get("title", ""))[:255],
                     "metadata": document,
                 },
-            )
+            )[0]
     except IntegrityError:  # another upload stored it a moment ago
-        return model.objects.get(
-            machine_name=library.machine_name,
-            major_version=library.major,
-            minor_version=library.minor,
-        ), False
+        return model.objects.get(**key)
 
 
 def remove(content):
-    """Delete a content's extracted files and its uploaded package."""
-    remove_tree(content_dir(content))
+    """Delete a content's extracted files and its uploaded package (the library
+    versions stay: other contents may use the same files)."""
+    remove_tree(content_dir(content), packages_storage())
     if content.package:
         content.package.delete(save=False)

@@ -1,8 +1,10 @@
 """Who may play what: a signed, short-lived token per learner and lesson activity.
 
-The player runs in a sandboxed iframe without the platform's origin, so it has no
-cookies; its xAPI and state requests carry this token instead and can only speak for
-that learner and that activity.
+The player runs on the content origin (``lms.content_origin``), in a sandboxed
+frame with an opaque origin: no cookie of the platform ever reaches it. Its page,
+its package files and its xAPI and state requests carry this token in their URL
+instead: it opens that content only, speaks for that learner and that activity
+only, and lets only the platform origin it names frame the player.
 """
 
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ class Grant:
     lesson_id: int
     block_id: str
     content_uuid: str
+    organisation_id: int = 0  # where the lesson was shown: its statements go there
+    platform: str = ""  # scheme://host[:port] of the lesson page
 
     @property
     def activity(self):
@@ -26,7 +30,14 @@ class Grant:
 
     def token(self):
         return signing.dumps(
-            [self.user_id, self.lesson_id, self.block_id, self.content_uuid],
+            [
+                self.user_id,
+                self.lesson_id,
+                self.block_id,
+                self.content_uuid,
+                self.organisation_id,
+                self.platform,
+            ],
             salt=SALT,
             compress=True,
         )
@@ -38,4 +49,7 @@ class Grant:
             values = signing.loads(token, salt=SALT, max_age=MAX_AGE)
         except signing.BadSignature:
             return None
-        return cls(*values)
+        try:
+            return cls(*values)
+        except TypeError:
+            return None

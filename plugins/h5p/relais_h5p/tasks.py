@@ -6,7 +6,7 @@ from django_tasks import task
 def process_package(content_id: int) -> str:
     """Check and extract an uploaded package; idempotent (only processing ones)."""
     from relais_h5p import packages
-    from relais_h5p.models import H5PContent, H5PLibrary
+    from relais_h5p.models import H5PContent
 
     content = H5PContent.objects.filter(
         pk=content_id, status=H5PContent.Status.PROCESSING
@@ -14,10 +14,7 @@ def process_package(content_id: int) -> str:
     if content is None:
         return "skipped"
     known = {
-        library.folder
-        for library in H5PLibrary.objects.all().only(
-            "machine_name", "major_version", "minor_version"
-        )
+        library.folder for library in packages.usable_libraries(content.organisation)
     }
     try:
         with content.package.open("rb") as upload:

@@ -3,13 +3,15 @@ from django.urls import path
 from relais_h5p import views
 
 urlpatterns = [
+    # On the content origin only (@content_view), under the player's token.
     path("play/<str:token>/", views.play, name="play"),
+    path("play/<str:token>/files/<path:path>", views.files, name="files"),
     path("play/<str:token>/xapi", views.xapi, name="xapi"),
     path(
         "play/<str:token>/state/<str:data_type>/<str:sub_content_id>",
         views.state,
         name="state",
     ),
-    path("files/<path:path>", views.files, name="files"),
+    # On the platform.
     path("results/", views.results, name="results"),
 ]

@@ -1,18 +1,23 @@
-"""The sandboxed player, its files, and the narrow endpoints it talks to."""
+"""The player, its files and the narrow endpoints it talks to, on the content origin;
+the trainers' results, on the platform.
+
+Content-origin views (``@content_view``) receive no cookie: the signed token in their
+URL names the learner, the activity and the content, and only that content's files
+(and the library versions it uses) are served under it. The player page is
+sandboxed by its own Content-Security-Policy too, so even opened on its own it runs
+in an opaque origin; on the platform's origin none of these URLs answers.
+"""
 
 import json
 import mimetypes
-import posixpath
 
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.models import Site
 
 from courses.models import ActivityCompletion
 from courses.statements import (
@@ -21,29 +26,54 @@ from courses.statements import (
     InvalidStatement,
     record_statement,
 )
+from lms.content_origin import content_origin, content_view
 from lms.models import Role
+from lms.plugins.activation import enabled_labels
+from lms.private_files import packages_storage
 from lms.views.access import role_required
 from relais_h5p import packages
 from relais_h5p.models import H5PContent, H5PUserData
 from relais_h5p.player import Grant
 
-# The player's own document: scripts of the package may run, but only against our
-# static player, the package files and the two endpoints below.
+# The player's own document, on the content origin: an opaque origin (sandbox), the
+# package's scripts against our static player, its files and the two endpoints
+# below only, framed only by the lesson page the token names.
 PLAYER_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; "
     "media-src 'self' blob: https:; font-src 'self' data:; connect-src 'self'; "
     "frame-src 'self' https://www.youtube.com https://www.youtube-nocookie.com "
-    "https://player.vimeo.com; object-src 'none'; base-uri 'none'; form-action 'none'"
+    "https://player.vimeo.com; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; sandbox allow-scripts allow-popups"
 )
+# A package file: an SVG or anything else opened on its own runs nothing.
+FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 MAX_BATCH = 50
 
 
-def _grant(request, token):
+def player_url(request, grant):
+    """The player of ``grant``, on the content origin of this platform request."""
+    return content_origin(request) + reverse("h5p:play", args=[grant.token()])
+
+
+def _grant(token):
     grant = Grant.from_token(token)
-    if grant is None:
+    if grant is None or not grant.organisation_id:
         raise Http404
     return grant
+
+
+def _content(grant):
+    """The ready content a grant opens, where the H5P plugin is still enabled."""
+    organisation = Site.objects.filter(pk=grant.organisation_id).first()
+    if organisation is None or "h5p" not in enabled_labels(organisation):
+        raise Http404
+    content = H5PContent.objects.filter(
+        uuid=grant.content_uuid, status=H5PContent.Status.READY
+    ).first()
+    if content is None:
+        raise Http404
+    return organisation, content
 
 
 def _cors(response):
@@ -56,14 +86,11 @@ def _cors(response):
     return response
 
 
-@xframe_options_sameorigin
+@content_view
+@require_GET
 def play(request, token):
-    grant = _grant(request, token)
-    content = H5PContent.objects.filter(
-        uuid=grant.content_uuid, status=H5PContent.Status.READY
-    ).first()
-    if content is None:
-        raise Http404
+    grant = _grant(token)
+    _content(grant)  # ready, its plugin enabled: else 404
     # The saved state is handed over with the page, so H5P restores it at once.
     saved = H5PUserData.objects.filter(
         user_id=grant.user_id,
@@ -73,14 +100,13 @@ def play(request, token):
     ).first()
     player = static("h5p-standalone/")
     base = reverse("h5p:play", args=[token])
-    files_url = reverse("h5p:files", args=["x"])[:-1]
     response = render(
         request,
         "relais_h5p/player.html",
         {
             "options": {
-                "h5pJsonPath": f"{files_url}content/{content.uuid}",
-                "librariesPath": f"{files_url}libraries",
+                "h5pJsonPath": f"{base}files/content",
+                "librariesPath": f"{base}files/libraries",
                 "frameJs": player + "frame.bundle.js",
                 "frameCss": player + "styles/h5p.css",
                 "saveFreq": 5,
@@ -95,31 +121,54 @@ def play(request, token):
             "xapi_url": f"{base}xapi",
         },
     )
-    response["Content-Security-Policy"] = PLAYER_CSP
+    frame_ancestors = f"; frame-ancestors {grant.platform}" if grant.platform else ""
+    response["Content-Security-Policy"] = PLAYER_CSP + frame_ancestors
     response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
     return response
 
 
-def files(request, path):
-    """Package and library files, from storage, with their content type."""
-    name = posixpath.normpath(f"{packages.STORE}/{path}")
-    allowed = (f"{packages.STORE}/content/", f"{packages.STORE}/libraries/")
-    if not name.startswith(allowed) or not default_storage.exists(name):
+@content_view
+@require_GET
+def files(request, token, path):
+    """A file of the token's content, or of a library version it uses."""
+    grant = _grant(token)
+    _organisation, content = _content(grant)
+    kind, _slash, rest = path.partition("/")
+    if kind == "content":
+        directory = packages.content_dir(content)
+    elif kind == "libraries":
+        folder, _slash, rest = rest.partition("/")
+        library = next(
+            (lib for lib in content.libraries.all() if lib.folder == folder), None
+        )
+        if library is None:
+            raise Http404
+        directory = library.directory
+    else:
+        raise Http404
+    if not rest or any(part in ("", ".", "..") for part in rest.split("/")):
+        raise Http404
+    name = f"{directory}/{rest}"
+    storage = packages_storage()
+    if not storage.exists(name):
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response = FileResponse(storage.open(name, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox allow-scripts"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = "private, max-age=3600"
     return _cors(response)
 
 
-@csrf_exempt  # no cookie is involved: the signed token is the credential
+@content_view  # no cookie is involved: the signed token is the credential
 @require_http_methods(["POST", "OPTIONS"])
 def xapi(request, token):
     """Statements from the player, recorded for that learner about that activity."""
     if request.method == "OPTIONS":
         return _cors(HttpResponse())
-    grant = _grant(request, token)
+    grant = _grant(token)
+    organisation, _played = _content(grant)
     try:
         batch = json.loads(request.body or b"[]")
     except (ValueError, UnicodeDecodeError):
@@ -132,7 +181,6 @@ def xapi(request, token):
     lesson = _lesson(grant)
     if user is None or lesson is None:
         raise Http404
-    organisation = request.organisation
     done = ActivityCompletion.objects.filter(
         user=user, lesson=lesson, block_id=grant.block_id
     )
@@ -201,13 +249,14 @@ def _view_verb(lesson, block_id):
     return None
 
 
-@csrf_exempt
+@content_view
 @require_http_methods(["GET", "POST", "OPTIONS"])
 def state(request, token, data_type, sub_content_id):
     """The player's saved state (H5P contentUserData), per learner and activity."""
     if request.method == "OPTIONS":
         return _cors(HttpResponse())
-    grant = _grant(request, token)
+    grant = _grant(token)
+    _content(grant)
     key = {
         "user_id": grant.user_id,
         "activity": grant.activity,

@@ -1,6 +1,7 @@
 """Checking and extracting SCORM zips, with the core's ``lms.archives`` (the same
 checks as H5P: traversal, absolute paths, symlinks, extensions, sizes, compression
-ratio, number of files), then reading ``imsmanifest.xml``. Files go to the private
+ratios, number of files, all before unpacking), then reading ``imsmanifest.xml``
+(at most ``LMS_SCORM_MAX_MANIFEST_KB``). Files go to the private
 ``packages`` storage under ``scorm/<uuid>/``; a refused package leaves nothing there.
 """
 
@@ -9,10 +10,11 @@ from django.utils.translation import gettext as _
 from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS
 
 from lms.archives import (
-    ArchiveLimits,
     ArchiveRejected,
     Writer,
     checked_archive,
+    package_limits,
+    read_document,
     remove_tree,
 )
 from relais_scorm import manifest
@@ -43,13 +45,13 @@ class PackageRejected(ValueError):
 
 
 def max_upload_bytes():
-    return getattr(settings, "LMS_SCORM_MAX_UPLOAD_MB", 200) * MEGABYTE
+    return settings.LMS_SCORM_MAX_UPLOAD_MB * MEGABYTE
 
 
 def limits():
-    return ArchiveLimits(
+    return package_limits(
         max_file_size=max_upload_bytes(),
-        max_total_size=getattr(settings, "LMS_SCORM_MAX_UNPACKED_MB", 1000) * MEGABYTE,
+        max_total_size=settings.LMS_SCORM_MAX_UNPACKED_MB * MEGABYTE,
         allowed_extensions=frozenset(EXTENSIONS),
     )
 
@@ -71,7 +73,12 @@ def process(package):
                         "not a SCORM package (or it was zipped inside a folder)."
                     )
                 )
-            found = manifest.parse(archive.read(MANIFEST), names)
+            document = read_document(
+                archive,
+                archive.getinfo(MANIFEST),
+                settings.LMS_SCORM_MAX_MANIFEST_KB * 1024,
+            )
+            found = manifest.parse(document, names)
             with Writer(storage) as writer:
                 for info in members:
                     writer.copy(archive, info, f"{package.folder}/{info.filename}")

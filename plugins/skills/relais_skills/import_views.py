@@ -14,7 +14,7 @@ from functools import partial, wraps
 from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import slugify
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from lms.exports import spreadsheet_response
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.activation import enabled_for_request
+from lms.private_files import download_response
 from lms.views.access import role_required
 from relais_skills import esco
 from relais_skills.csvframework import HEADER
@@ -369,11 +370,7 @@ def job_download(request, pk):
     job = _job(request, pk)
     if job.status != Job.Status.DONE or not job.result:
         raise Http404
-    return FileResponse(
-        job.result.open("rb"),
-        as_attachment=True,
-        filename=f"skills-matrix-{job.pk}.xlsx",
-    )
+    return download_response(job.result, f"skills-matrix-{job.pk}.xlsx")
 
 
 @managers_only

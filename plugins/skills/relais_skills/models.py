@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Site
 
 from lms.models import Team
 from lms.models.scoping import OrganisationQuerySet
+from lms.private_files import private_storage
 
 User = settings.AUTH_USER_MODEL
 MAX_LEVELS = 6
@@ -325,13 +326,15 @@ class Evidence(models.Model):
     # The person's own reflection on a self-assessment or declared experience: only
     # they ever see it (never their coordinator, a trainer or a report).
     private_note = models.TextField(_("private note"), blank=True, max_length=2000)
-    attachment = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("attachment"),
-        null=True,
+    # A certificate or attestation: a person's own file, in the private storage
+    # (no URL), downloaded only through ``evidence_file`` by the person and their
+    # organisation's coordinators and admins.
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="skills/evidence/%Y/%m/",
+        storage=private_storage,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        max_length=255,
     )
     url = models.CharField(max_length=300, blank=True)
     # What the evidence came from (a statement, a mentoring page…): recording the
@@ -364,6 +367,10 @@ class Evidence(models.Model):
     @property
     def validated(self):
         return self.source in self.VALIDATED
+
+    @property
+    def attachment_filename(self):
+        return self.attachment.name.rpartition("/")[2] if self.attachment else ""
 
 
 class Proficiency(models.Model):
@@ -435,7 +442,10 @@ class Job(models.Model):
     total = models.PositiveIntegerField(default=0)
     # What went wrong, row by row ({"row": 12, "reason": "…"}), or the summary.
     messages = models.JSONField(default=list)
-    result = models.FileField(upload_to="skills/jobs/", blank=True)
+    # Exports hold people's data: private storage, downloaded by managers only.
+    result = models.FileField(
+        upload_to="skills/jobs/", storage=private_storage, blank=True
+    )
     created_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="+"
     )

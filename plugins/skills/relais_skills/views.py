@@ -11,11 +11,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.documents import get_document_model
 
 from lms.models import Membership
-from lms.models.organisations import organisation_collection
-from lms.models.people import ADMIN_ROLES
+from lms.models.people import ADMIN_ROLES, PEOPLE_MANAGERS
+from lms.private_files import download_response
 from lms.views.access import member_required, role_required
 from relais_skills import proficiency
 from relais_skills.forms import EvidenceForm, PriorExperienceForm, SelfAssessmentForm
@@ -36,7 +35,7 @@ def _profile_context(request, membership):
     evidence = (
         Evidence.objects.for_organisation(organisation)
         .filter(user=user)
-        .select_related("skill", "author", "attachment", "skill__framework")
+        .select_related("skill", "author", "skill__framework")
     )
     by_skill = {}
     for item in evidence:
@@ -57,7 +56,17 @@ def _profile_context(request, membership):
         "member": membership,
         "rows": rows,
         "gaps": gaps(organisation, user),
+        "sees_attachments": may_see_attachments(request, user),
     }
+
+
+def may_see_attachments(request, person):
+    """A person's documents (certificates…) are theirs: they see them, and so do
+    their organisation's coordinators and admins; trainers and mentors do not."""
+    if request.user.pk == person.pk:
+        return True
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in PEOPLE_MANAGERS
 
 
 @member_required
@@ -131,24 +140,33 @@ def declare_prior(request):
     )
     if not form.is_valid():
         return _again(request, request.membership, "prior_form", form)
-    upload = form.cleaned_data["attachment"]
-    document = get_document_model().objects.create(
-        title=upload.name,
-        file=upload,
-        collection=organisation_collection(request.organisation),
-        uploaded_by_user=request.user,
-    )
     _record(
         request,
         form,
         request.user,
         Evidence.Source.PRIOR,
-        attachment=document,
+        attachment=form.cleaned_data["attachment"],  # to the private storage
         expires_on=form.cleaned_data["expires_on"],
         private_note=form.cleaned_data["private_note"],
     )
     messages.success(request, _("Your experience is recorded with its document."))
     return redirect("skills:mine")
+
+
+@member_required
+def evidence_file(request, pk):
+    """A piece of evidence's document, as a download, to the people who may see it
+    (404 to anyone else, as for a file that does not exist)."""
+    evidence = (
+        Evidence.objects.for_organisation(request.organisation)
+        .exclude(attachment="")
+        .filter(pk=pk)
+        .select_related("user")
+        .first()
+    )
+    if evidence is None or not may_see_attachments(request, evidence.user):
+        raise Http404
+    return download_response(evidence.attachment, evidence.attachment_filename)
 
 
 @require_POST
