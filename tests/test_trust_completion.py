@@ -649,7 +649,7 @@ def test_the_demo_story_still_completes_leas_path_and_earns_her_badges(db, clien
     from django.core.management import call_command
     from wagtail.models import Site
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     site = Site.objects.get(is_default_site=True)
     host = {"HTTP_HOST": site.hostname}
     users = get_user_model().objects

@@ -5,10 +5,11 @@ only where the plugin is enabled."""
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from courses.models import BadgeClass, OnboardingPath, PathStep
-from lms.models import OrganisationSettings, Role, Team
+from lms.models import OrganisationSettings, PluginActivation, Role, Team
 from lms.models.organisations import organisation_collection
 from lms.plugins.activation import view_owner
 from tests.factories import make_course, member
@@ -474,3 +475,31 @@ def test_core_admin_views_belong_to_no_plugin():
     ):
         assert view_owner(resolve(url).func) is None, url
     assert view_owner(resolve("/admin/snippets/quizzes/quiz/").func) == "quizzes"
+
+
+def test_finding_7_a_disabled_plugins_lesson_block_cannot_be_added(
+    org_a, enable_plugin
+):
+    from lms.models.scoping import acting_in
+    from relais_quizzes.models import Quiz
+
+    lesson = make_course(org_a, lessons=1).get_children().first().specific
+    quiz = Quiz.objects.create(organisation=org_a, title="Hygiène")
+    lesson.body.append(("quiz", {"quiz": quiz, "required": True}))
+    with acting_in(org_a), pytest.raises(ValidationError) as refused:
+        lesson.full_clean()
+    assert "Quiz" in str(refused.value)
+
+    enable_plugin(org_a, "quizzes")
+    org_a = type(org_a).objects.get(pk=org_a.pk)  # a fresh read of what is enabled
+    with acting_in(org_a):
+        lesson.full_clean()
+        lesson.save()
+
+    # Switched off later: the lesson keeps its quiz and can still be edited.
+    PluginActivation.objects.filter(organisation=org_a, app_label="quizzes").delete()
+    org_a = type(org_a).objects.get(pk=org_a.pk)
+    lesson = type(lesson).objects.get(pk=lesson.pk)
+    lesson.title = "Leçon revue"
+    with acting_in(org_a):
+        lesson.full_clean()

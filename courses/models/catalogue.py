@@ -4,6 +4,7 @@ A federation marks its catalogue as shared; its member organisations then offer 
 courses to their people without copying them (``available_courses``).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -19,7 +20,8 @@ from wagtail.search import index
 
 from courses.blocks import CORE_BLOCKS
 from lms.models import OrganisationSettings, Role
-from lms.plugins.activation import runs_here
+from lms.models.scoping import current_organisation
+from lms.plugins.activation import enabled_labels, runs_here
 
 
 class CourseIndexPage(Page):
@@ -191,6 +193,38 @@ class LessonPage(Page):
             if getattr(child.block, "is_activity", False)
             and (enabled_plugins is None or runs_here(child.block, enabled_plugins))
         ]
+
+    def clean(self):
+        """A block of a plugin this organisation has not enabled cannot be added:
+        the editor's menu lists every installed block (Wagtail has one list of
+        block definitions for the whole install), the save refuses the new ones.
+        Blocks already in the lesson stay, hidden from learners, so switching a
+        plugin off never makes a lesson unsaveable."""
+        super().clean()
+        organisation = current_organisation.get()
+        if organisation is None:
+            return  # the shell, a task, the demo: no organisation is being served
+        enabled = enabled_labels(organisation)
+        saved = LessonPage.objects.filter(pk=self.pk).first() if self.pk else None
+        before = {child.block_type for child in saved.body} if saved else set()
+        refused = sorted(
+            {
+                str(child.block.label)
+                for child in self.body
+                if not runs_here(child.block, enabled)
+                and child.block_type not in before
+            }
+        )
+        if refused:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "Not available in this organisation (its plugin is off): "
+                        "%(blocks)s."
+                    )
+                    % {"blocks": ", ".join(refused)}
+                }
+            )
 
     def required_activity_ids(self, enabled_plugins=None):
         return {
