@@ -615,7 +615,7 @@ def test_finding_4_the_migration_moves_attachments_out_of_the_public_documents(
 
     before, after = (
         [("skills", "0004_evidence_private_note")],
-        [("skills", "0005_private_files")],
+        [("skills", "0007_evidence_attachment_private")],
     )
     executor = MigrationExecutor(connection)
     executor.migrate(before)
