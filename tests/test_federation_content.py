@@ -251,6 +251,29 @@ def test_a_federation_h5p_content_is_not_found_outside_the_federation(
     assert not Statement.objects.filter(actor=outsider).exists()
 
 
+def test_h5p_results_of_a_federation_content_show_each_organisation_its_learners(
+    client, org_a, federation
+):
+    content = upload_h5p(federation)
+    course, lesson = shared_lesson(
+        federation, ("h5p", {"content": content, "required": True})
+    )
+    learner = member(org_a, user__first_name="Lina", user__last_name="Membre")
+    page = lesson_page(client, "a.test", learner, course, lesson).content.decode()
+    token = page.split("/h5p/play/")[1].split("/")[0]
+    post_statements(client, token, "content.a.test", [SCORED])
+
+    client.defaults["HTTP_HOST"] = "fed.test"
+    client.force_login(member(federation, Role.TRAINER))
+    theirs = client.get("/h5p/results/").content.decode()
+    assert content.title in theirs and "Membre" not in theirs
+
+    client.defaults["HTTP_HOST"] = "a.test"
+    client.force_login(member(org_a, Role.TRAINER))
+    ours = client.get("/h5p/results/").content.decode()
+    assert content.title in ours and "Lina Membre" in ours
+
+
 # Quiz results ---------------------------------------------------------------------
 
 
