@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from courses.models import LessonProgress, Statement
-from lms.models import OrganisationSettings, Role
+from lms.models import Membership, OrganisationSettings, Role
 from lms.private_files import packages_storage
 from relais_h5p.models import H5PContent
 from relais_h5p.player import Grant
@@ -90,20 +90,18 @@ def upload_scorm(organisation):
     return package
 
 
-def scorm_post(client, url, body):
-    return client.post(
-        url, json.dumps(body), content_type="text/plain", HTTP_HOST="content.a.test"
-    )
+def scorm_post(client, url, body, host="content.a.test"):
+    return client.post(url, json.dumps(body), content_type="text/plain", HTTP_HOST=host)
 
 
-def pass_scorm(client, token):
+def pass_scorm(client, token, host="content.a.test"):
     """The player opened on the content origin; its one SCO reports "passed"."""
-    player = client.get(f"/scorm/play/{token}/", HTTP_HOST="content.a.test")
+    player = client.get(f"/scorm/play/{token}/", HTTP_HOST=host)
     assert player.status_code == 200
     page = player.content.decode()
     start = page.index(">", page.index('id="scorm-config"')) + 1
     config = json.loads(page[start : page.index("</script>", start)])
-    scorm_post(client, config["navigateUrl"], {"request": "start"})
+    scorm_post(client, config["navigateUrl"], {"request": "start"}, host)
     reply = scorm_post(
         client,
         config["commitUrl"] + "sco1",
@@ -113,6 +111,7 @@ def pass_scorm(client, token):
             "values": {"cmi.core.lesson_status": "passed"},
             "terminated": True,
         },
+        host,
     )
     assert reply.status_code == 200, reply.content
     return reply.json()
@@ -141,6 +140,29 @@ def test_a_member_learner_plays_a_federation_scorm_package_in_their_organisation
     assert list(
         ScormAttempt.objects.filter(user=learner).values_list("number", "organisation")
     ) == [(2, org_a.pk), (1, org_a.pk)]
+
+
+def test_a_person_of_two_organisations_has_separate_scorm_attempts_in_each(
+    client, org_a, federation
+):
+    package = upload_scorm(federation)
+    course, lesson = shared_lesson(
+        federation, ("scorm", {"package": package, "required": True})
+    )
+    learner = member(org_a)
+    Membership.objects.create(user=learner, organisation=federation, role=Role.LEARNER)
+    page = lesson_page(client, "a.test", learner, course, lesson).content.decode()
+    pass_scorm(client, page.split("/scorm/play/")[1].split("/")[0])
+    # On the federation's own host, the attempt made in A is not resumed: a new
+    # one, recorded in the federation, completes the lesson there too.
+    page = lesson_page(client, "fed.test", learner, course, lesson).content.decode()
+    assert "Commencer une nouvelle tentative" not in page
+    token = page.split("/scorm/play/")[1].split("/")[0]
+    assert pass_scorm(client, token, host="content.fed.test")["completed"] is True
+    assert list(
+        ScormAttempt.objects.values_list("number", "organisation", "success")
+    ) == [(2, federation.pk, "passed"), (1, org_a.pk, "passed")]
+    assert statement_organisations(learner) == {org_a.pk, federation.pk}
 
 
 def test_a_federation_scorm_package_is_not_found_outside_the_federation(
