@@ -393,7 +393,7 @@ def test_item_analysis_matches_a_hand_computed_example(quizzes_on):
     quiz = make_quiz(quizzes_on, [q1, q2], shuffle_answers=False)
     for answers in (["c0", "c0"], ["c0", "c1"], ["c1", "c0"], ["c2", None]):
         _attempt_with(quiz, member(quizzes_on), answers)
-    items = {item.question.name: item for item in analysis.items(quiz)}
+    items = {item.question.name: item for item in analysis.items(quiz, quizzes_on)}
     assert (items["q1"].facility, items["q1"].discrimination) == (0.5, 0.0)
     assert (items["q2"].facility, items["q2"].discrimination) == (0.5, 1.0)
     assert items["q2"].answered == 3
@@ -404,7 +404,7 @@ def test_item_analysis_matches_a_hand_computed_example(quizzes_on):
         ("Non", 1, False),
         ("Peut-être", 1, False),
     ]
-    overview = analysis.overview(quiz)
+    overview = analysis.overview(quiz, quizzes_on)
     assert overview["attempts"] == 4 and overview["pass_rate"] == 25
     assert dict(overview["distribution"])["50-59"] == 2
 

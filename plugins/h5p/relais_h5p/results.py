@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from courses.models import ActivityCompletion, Enrolment, LessonPage, Statement
+from courses.sharing import shared_lessons
 from courses.statements import VERBS
 
 SCORED = {VERBS["answered"], VERBS["completed"]}
@@ -36,8 +37,11 @@ class ActivityResult:
 
 
 def activities(organisation):
-    """Every H5P activity in the organisation's lessons, with its figures."""
-    lessons = LessonPage.objects.live().descendant_of(organisation.root_page)
+    """Every H5P activity in the lessons the organisation's learners follow (its
+    own, and its federation's shared ones), with the figures of its own learners
+    only: statements recorded in the organisation, enrolments made there."""
+    own = LessonPage.objects.live().descendant_of(organisation.root_page)
+    lessons = list(own) + list(shared_lessons(organisation))
     results = [
         ActivityResult(lesson, child.id, child.value.get("content"))
         for lesson in lessons
@@ -48,7 +52,7 @@ def activities(organisation):
         return results
     by_activity = {result.activity: result for result in results}
     statements = Statement.objects.filter(
-        object_id__in=by_activity, verb__in=SCORED
+        organisation=organisation, object_id__in=by_activity, verb__in=SCORED
     ).values_list("object_id", "actor_id", "result")
     for object_id, actor_id, result in statements:
         entry = by_activity[object_id]
@@ -56,16 +60,18 @@ def activities(organisation):
         scaled = ((result or {}).get("score") or {}).get("scaled")
         if scaled is not None:
             entry.best[actor_id] = max(scaled, entry.best.get(actor_id, scaled))
+    enrolments = Enrolment.objects.filter(
+        organisation=organisation,
+        course__path__in={r.lesson.parent_path for r in results},
+    )
     completions = defaultdict(int)
     for lesson_id, block_id in ActivityCompletion.objects.filter(
-        lesson__in=[result.lesson for result in results]
+        lesson__in=[result.lesson for result in results],
+        user__in=enrolments.values("user"),
     ).values_list("lesson_id", "block_id"):
         completions[(lesson_id, block_id)] += 1
     enrolled = dict(
-        Enrolment.objects.filter(
-            course__path__in={r.lesson.parent_path for r in results}
-        )
-        .values("course__path")
+        enrolments.values("course__path")
         .annotate(count=Count("pk"))
         .values_list("course__path", "count")
     )

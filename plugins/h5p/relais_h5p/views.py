@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Site
 
 from courses.models import ActivityCompletion
+from courses.sharing import playable_by
 from courses.statements import (
     KNOWN_VERB_IRIS,
     Authority,
@@ -64,12 +65,17 @@ def _grant(token):
 
 
 def _content(grant):
-    """The ready content a grant opens, where the H5P plugin is still enabled."""
+    """The ready content a grant opens, where the H5P plugin is still enabled: the
+    grant's organisation (the learner's, where the lesson was shown) must be able to
+    play it, its own or one of its shared lessons' (``courses.sharing``)."""
     organisation = Site.objects.filter(pk=grant.organisation_id).first()
     if organisation is None or "h5p" not in enabled_labels(organisation):
         raise Http404
-    content = H5PContent.objects.filter(
-        uuid=grant.content_uuid, status=H5PContent.Status.READY
+    content = playable_by(
+        organisation,
+        H5PContent.objects.filter(
+            uuid=grant.content_uuid, status=H5PContent.Status.READY
+        ),
     ).first()
     if content is None:
         raise Http404

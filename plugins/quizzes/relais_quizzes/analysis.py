@@ -6,6 +6,10 @@ Item analysis, per question:
 - discrimination: the facility among the best 27 % of attempts minus that among the
   worst 27 % (Kelley's classic groups). Near 0 or negative, the question does not
   tell stronger learners from weaker ones: often an ambiguous question or a wrong key.
+
+Every figure is of one organisation's attempts (``Attempt.organisation``, the
+learner's): a federation quiz played in its members' shared lessons shows each
+organisation its own learners, never the others'.
 """
 
 import math
@@ -32,8 +36,11 @@ from relais_quizzes.models import Attempt, Question, Slot
 GROUP_SHARE = 0.27
 
 
-def submitted(quiz):
-    return Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED)
+def submitted(quiz, organisation):
+    """The submitted attempts at ``quiz`` taken in ``organisation``."""
+    return Attempt.objects.filter(
+        quiz=quiz, organisation=organisation, state=Attempt.State.SUBMITTED
+    )
 
 
 def _percent():
@@ -43,9 +50,9 @@ def _percent():
     )
 
 
-def overview(quiz):
+def overview(quiz, organisation):
     """Attempts, learners, pass rate, and the score distribution in tenths."""
-    attempts = submitted(quiz)
+    attempts = submitted(quiz, organisation)
     totals = attempts.aggregate(
         attempts=Count("pk"),
         learners=Count("user", distinct=True),
@@ -76,9 +83,9 @@ def overview(quiz):
     return totals
 
 
-def learners(quiz):
+def learners(quiz, organisation):
     """Per learner: attempts, best and last score, passed; by name."""
-    attempts = submitted(quiz).filter(max_score__gt=0)
+    attempts = submitted(quiz, organisation).filter(max_score__gt=0)
     last = attempts.filter(user=OuterRef("user")).order_by("-number")
     return list(
         attempts.values("user", "user__first_name", "user__last_name", "user__email")
@@ -116,8 +123,8 @@ def _group(attempts, count, descending):
     )
 
 
-def items(quiz):
-    attempts = submitted(quiz).filter(score__isnull=False)
+def items(quiz, organisation):
+    attempts = submitted(quiz, organisation).filter(score__isnull=False)
     total = attempts.count()
     if not total:
         return []

@@ -1,5 +1,9 @@
 """Trainers' and coordinators' pages: results per quiz, item analysis, exports, and
-the review of answers left to a trainer."""
+the review of answers left to a trainer.
+
+The quizzes are those the organisation's learners may play (its own, and a
+federation's used in its shared lessons: ``courses.sharing``); the attempts, always,
+those taken in the organisation (``Attempt.organisation``), never another's."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -7,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from courses.sharing import playable_by
 from lms.charts import bar_chart
 from lms.exports import spreadsheet_response
 from lms.models.people import AUTHORS, PEOPLE_MANAGERS
@@ -20,18 +25,21 @@ grades = role_required(*AUTHORS)
 
 
 def _quiz(request, pk):
-    return get_object_or_404(Quiz.objects.for_organisation(request.organisation), pk=pk)
+    return get_object_or_404(
+        playable_by(request.organisation, Quiz.objects.all()), pk=pk
+    )
 
 
 @sees_results
 def index(request):
+    ours = Q(attempts__organisation=request.organisation)
     quizzes = (
-        Quiz.objects.for_organisation(request.organisation)
+        playable_by(request.organisation, Quiz.objects.all())
         .annotate(
             attempt_count=Count(
-                "attempts", filter=Q(attempts__state=Attempt.State.SUBMITTED)
+                "attempts", filter=ours & Q(attempts__state=Attempt.State.SUBMITTED)
             ),
-            to_review=Count("attempts", filter=Q(attempts__needs_review=True)),
+            to_review=Count("attempts", filter=ours & Q(attempts__needs_review=True)),
         )
         .order_by("title")
     )
@@ -42,7 +50,7 @@ def index(request):
 def results(request, pk):
     quiz = _quiz(request, pk)
     close_expired(quiz)  # timed attempts left open count with what was saved
-    overview = analysis.overview(quiz)
+    overview = analysis.overview(quiz, request.organisation)
     labels = [label for label, _count in overview["distribution"]]
     counts = [count for _label, count in overview["distribution"]]
     return render(
@@ -60,12 +68,12 @@ def results(request, pk):
             )
             if overview["attempts"]
             else None,
-            "learners": analysis.learners(quiz),
+            "learners": analysis.learners(quiz, request.organisation),
         },
     )
 
 
-def _learner_table(quiz):
+def _learner_table(quiz, organisation):
     header = [
         _("Last name"),
         _("First name"),
@@ -87,7 +95,7 @@ def _learner_table(quiz):
             _("yes") if row["passed"] else _("no"),
             row["last_at"].date().isoformat(),
         ]
-        for row in analysis.learners(quiz)
+        for row in analysis.learners(quiz, organisation)
     ]
     return header, rows
 
@@ -97,7 +105,7 @@ def export(request, pk, kind):
     quiz = _quiz(request, pk)
     if kind not in ("csv", "xlsx"):
         raise Http404
-    header, rows = _learner_table(quiz)
+    header, rows = _learner_table(quiz, request.organisation)
     return spreadsheet_response(header, rows, f"quiz-{quiz.pk}", kind, quiz.title)
 
 
@@ -107,14 +115,15 @@ def items(request, pk):
     return render(
         request,
         "relais_quizzes/items.html",
-        {"quiz": quiz, "items": analysis.items(quiz)},
+        {"quiz": quiz, "items": analysis.items(quiz, request.organisation)},
     )
 
 
-def _to_review(quiz):
+def _to_review(quiz, organisation):
     return (
         Slot.objects.filter(
             attempt__quiz=quiz,
+            attempt__organisation=organisation,
             attempt__state=Attempt.State.SUBMITTED,
             needs_review=True,
         )
@@ -130,7 +139,9 @@ def review(request, pk):
     if request.method == "POST":
         slot_id = request.POST.get("slot", "")
         slot = (
-            _to_review(quiz).filter(pk=slot_id).first() if slot_id.isdecimal() else None
+            _to_review(quiz, request.organisation).filter(pk=slot_id).first()
+            if slot_id.isdecimal()
+            else None
         )
         credit = request.POST.get("credit", "")
         try:
@@ -158,7 +169,7 @@ def review(request, pk):
             "answer": slot.version.kind.summary(slot.version.spec, slot.response),
             "accepted": slot.version.kind.right_answer(slot.version.spec),
         }
-        for slot in _to_review(quiz)
+        for slot in _to_review(quiz, request.organisation)
     ]
     return render(
         request,

@@ -20,13 +20,30 @@ from relais_scorm.sequencing import NavigationRefused, Tracker
 logger = logging.getLogger("lms")
 
 
-def latest(user_id, activity):
-    return ScormAttempt.objects.filter(user_id=user_id, activity=activity).first()
+def latest(user_id, activity, organisation_id):
+    """The learner's latest attempt at the activity in the organisation.
+
+    An attempt belongs to the organisation the lesson was shown in (the learner's),
+    whoever owns the package: a federation's shared lesson played by a person of
+    two member organisations has its attempts, and its results, in each."""
+    return ScormAttempt.objects.filter(
+        user_id=user_id, activity=activity, organisation_id=organisation_id
+    ).first()
+
+
+def _last_number(user_id, activity):
+    # Numbers are unique per learner and activity, whatever the organisation.
+    return (
+        ScormAttempt.objects.filter(user_id=user_id, activity=activity).aggregate(
+            Max("number")
+        )["number__max"]
+        or 0
+    )
 
 
 def current(launch, package):
     """The learner's latest attempt at the activity, the first one if none."""
-    attempt = latest(launch.user_id, launch.activity)
+    attempt = latest(launch.user_id, launch.activity, launch.organisation_id)
     if attempt is not None:
         return attempt
     try:
@@ -36,23 +53,24 @@ def current(launch, package):
                 package=package,
                 user_id=launch.user_id,
                 activity=launch.activity,
-                number=1,
+                number=_last_number(launch.user_id, launch.activity) + 1,
             )
     except IntegrityError:  # a second tab created it at the same moment
-        return latest(launch.user_id, launch.activity)
+        return latest(launch.user_id, launch.activity, launch.organisation_id)
 
 
 def start_new(*, organisation, user, package, activity, allowed):
-    """A new attempt after a finished one, within ``allowed`` (0: no limit).
-    Returns it, or None when it is not allowed (nothing changes)."""
+    """A new attempt after a finished one, within ``allowed`` (0: no limit) in the
+    organisation. Returns it, or None when it is not allowed (nothing changes)."""
     with transaction.atomic():
-        last = ScormAttempt.objects.filter(user=user, activity=activity).aggregate(
-            Max("number")
-        )["number__max"]
-        previous = latest(user.pk, activity)
+        last = _last_number(user.pk, activity)
+        previous = latest(user.pk, activity, organisation.pk)
         if previous is not None and not previous.finished:
             return None
-        if allowed and (last or 0) >= allowed:
+        taken = ScormAttempt.objects.filter(
+            user=user, activity=activity, organisation=organisation
+        ).count()
+        if allowed and taken >= allowed:
             return None
         try:
             with transaction.atomic():
@@ -61,7 +79,7 @@ def start_new(*, organisation, user, package, activity, allowed):
                     package=package,
                     user=user,
                     activity=activity,
-                    number=(last or 0) + 1,
+                    number=last + 1,
                     # Shared objectives carry over unless the package keeps them
                     # per attempt (SCORM 2004's objectivesGlobalToSystem="false").
                     objectives=previous.objectives if previous else {},

@@ -40,7 +40,7 @@ class ScormActivityBlock(ActivityBlock):
         if not request.user.is_authenticated:
             return context
         activity = f"urn:relais:activity:{lesson.pk}:{block_id}"
-        attempt = attempts.latest(request.user.pk, activity)
+        attempt = attempts.latest(request.user.pk, activity, request.organisation.pk)
         allowed = value.get("attempts") or 0
         context.update(
             attempt=attempt,
@@ -53,7 +53,10 @@ class ScormActivityBlock(ActivityBlock):
                 request,
                 Launch(
                     request.user.pk,
-                    package.organisation_id,
+                    # The learner's organisation, where the lesson is shown: the
+                    # attempt and its statements belong there, not to the package's
+                    # owner (a federation sharing its course).
+                    request.organisation.pk,
                     package.pk,
                     activity,
                     platform_origin(request),

@@ -2,8 +2,10 @@
 pages, on the platform.
 
 Content-origin views (``@content_view``) receive no cookie: the signed launch token
-in their URL names the learner and the activity, and an attempt id in a URL must be
-that learner's attempt at that activity (404 otherwise).
+in their URL names the learner, the organisation the lesson was shown in (the
+learner's, where attempts and statements belong, whoever owns the package) and the
+activity, and an attempt id in a URL must be that learner's attempt at that activity
+in that organisation (404 otherwise).
 """
 
 import json
@@ -18,7 +20,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
+from courses.sharing import playable_by
 from lms.content_origin import content_origin, content_view
 from lms.models.people import AUTHORS
 from lms.plugins.activation import enabled_labels
@@ -44,26 +48,35 @@ NAVIGATION = {
 
 
 def _launch(token):
-    """The launch a token grants, its package ready and its plugin still enabled."""
+    """The launch a token grants: its organisation (the learner's) has the plugin
+    enabled and may play the package (its own, or one of its shared lessons'),
+    which is ready."""
     launch = Launch.from_token(token)
     if launch is None:
         raise Http404
-    package = ScormPackage.objects.filter(
-        pk=launch.package_id,
-        organisation_id=launch.organisation_id,
-        status=ScormPackage.Status.READY,
+    organisation = Site.objects.filter(pk=launch.organisation_id).first()
+    if organisation is None or "scorm" not in enabled_labels(organisation):
+        raise Http404
+    package = playable_by(
+        organisation,
+        ScormPackage.objects.filter(
+            pk=launch.package_id, status=ScormPackage.Status.READY
+        ),
     ).first()
-    if package is None or "scorm" not in enabled_labels(package.organisation):
+    if package is None:
         raise Http404
     return launch, package
 
 
 def _attempt(launch, attempt_id):
     attempt = ScormAttempt.objects.filter(
-        pk=attempt_id, user_id=launch.user_id, activity=launch.activity
+        pk=attempt_id,
+        user_id=launch.user_id,
+        activity=launch.activity,
+        organisation_id=launch.organisation_id,
     ).first()
     if attempt is None:
-        raise Http404  # another learner's, or another activity's
+        raise Http404  # another learner's, activity's or organisation's
     return attempt
 
 
@@ -294,9 +307,16 @@ def platform_origin(request):
 @member_required
 def new_attempt(request, lesson_id, block_id):
     """Start again after a finished attempt, where the activity allows it."""
-    from courses.models import LessonPage
+    from courses.models import LessonPage, available_courses
 
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    # A lesson of a course the organisation offers: its own or a shared one.
+    if (
+        not available_courses(request.organisation)
+        .filter(path=lesson.parent_path)
+        .exists()
+    ):
+        raise Http404
     found = {
         found_id: value
         for found_id, value, _required in lesson.activities(
@@ -305,7 +325,12 @@ def new_attempt(request, lesson_id, block_id):
     }
     value = found.get(block_id)
     package = value.get("package") if hasattr(value, "get") else None
-    if package is None or package.organisation_id != request.organisation.pk:
+    if (
+        package is None
+        or not playable_by(
+            request.organisation, ScormPackage.objects.filter(pk=package.pk)
+        ).exists()
+    ):
         raise Http404
     attempt = attempts.start_new(
         organisation=request.organisation,
