@@ -19,7 +19,7 @@ from relais_h5p.tasks import process_package
 from tests import h5p_packages
 from tests.factories import make_course, member
 
-SHARED = h5p_packages.shared_folder("h5p")
+SHARED = h5p_packages.shared_folder("h5p") or Path("/nonexistent")
 CONTENT = "content.a.test"
 
 
