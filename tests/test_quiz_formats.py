@@ -499,6 +499,40 @@ def test_moodle_images_are_kept_and_svg_is_removed_with_a_warning():
     ]
 
 
+def _png_header(width, height):
+    """A PNG that says it is ``width`` x ``height`` (only its header is real)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [13_000, 40_000])  # 169 and 1,600 megapixels
+def test_moodle_image_larger_than_the_image_screen_allows_is_removed(side):
+    import base64
+
+    huge = base64.b64encode(_png_header(side, side)).decode()
+    report = moodle(
+        f"""<question type="truefalse"><name><text>Carte</text></name>
+          <questiontext format="html"><text><![CDATA[<p>
+          <img src="@@PLUGINFILE@@/carte.png"></p>]]></text>
+          <file name="carte.png" path="/" encoding="base64">{huge}</file></questiontext>
+          <answer fraction="100"><text>true</text></answer>
+          <answer fraction="0"><text>false</text></answer></question>"""
+    )
+    [question] = report.questions
+    assert question.images == {}
+    assert report.warnings == [
+        "Image carte.png was removed from question “Carte” (line 3): it has more "
+        "than 128 million pixels."
+    ]
+
+
 def test_moodle_single_choice_without_a_right_answer_is_a_problem_with_its_line():
     report = moodle(
         """<question type="multichoice"><name><text>Q</text></name>

@@ -4,13 +4,17 @@ external entities are refused before any question is read.
 """
 
 import base64
+import io
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.conf import settings
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from .common import (
     ImportedQuestion,
@@ -121,6 +125,25 @@ class _Question:
                         ),
                         file=key,
                         line=self.line,
+                    )
+                )
+            elif _pixels(content) > (limit := _max_pixels()):
+                # Wagtail's image screen refuses such an image: so does the import.
+                self.warnings.append(
+                    about(
+                        self.name,
+                        _(
+                            "Image %(file)s was removed from question “%(name)s” "
+                            "(line %(line)s): it has more than %(limit)s million "
+                            "pixels."
+                        ),
+                        _(
+                            "Image %(file)s was removed from the question on line "
+                            "%(line)s: it has more than %(limit)s million pixels."
+                        ),
+                        file=key,
+                        line=self.line,
+                        limit=limit // 1_000_000,
                     )
                 )
             else:
@@ -582,3 +605,22 @@ def _percent(value):
     """33.33333 for 0.3333333, -50 for -0.5, as Moodle writes weights."""
     text = f"{float(value) * 100:.5f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _max_pixels():
+    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
+
+
+def _pixels(content):
+    """Width x height from the image's header (nothing is decoded); 0 for what is no
+    image Pillow knows, which the image screen then judges."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return float("inf")
+    except (OSError, ValueError, SyntaxError):
+        return 0
+    return width * height
