@@ -1,5 +1,6 @@
 """Skills: levels from evidence, role profiles and gaps, the person's profile page."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -832,3 +833,43 @@ def test_an_activity_inside_a_lesson_can_be_tagged(framework, client_a):
     client_a.force_login(member(organisation, Role.TRAINER))
     form = client_a.get(reverse("wagtailsnippets_skills_skilltag:add")).content.decode()
     assert f"urn:relais:activity:{lesson.pk}:{charter.id}" in form
+
+
+def test_a_huge_framework_offers_the_persons_skills_and_a_search_not_every_skill(
+    framework, client_a, settings
+):
+    """A 200,000-skill ESCO framework once made /skills/ a page of 400,000 options:
+    past LMS_SKILLS_MAX_CHOICES a list offers what the roles need, what the person
+    has and what they search for, and any skill of the framework is still accepted."""
+    settings.LMS_SKILLS_MAX_CHOICES = 20
+    organisation = framework.organisation
+    Skill.objects.bulk_create(
+        Skill(framework=framework, name=f"Compétence ESCO {i:04}") for i in range(400)
+    )
+    needed = skill(framework, "Accueil du public")
+    held = skill(framework, "Gestion des stocks")
+    lea = member(organisation, team=front_desk(organisation, needed))
+    evidence(organisation, lea, held, 2, Evidence.Source.SELF)
+    client_a.force_login(lea)
+
+    def offered(page):
+        lists = re.findall(
+            r'<select name="skill".*?</select>', page.content.decode(), re.S
+        )
+        return [pk for found in lists for pk in re.findall(r'value="(\d+)"', found)]
+
+    page = client_a.get(reverse("skills:mine"))
+    assert "skill_search" in page.content.decode()
+    # Two forms (self-assessment, experience), each offering Léa's two skills.
+    assert sorted(offered(page)) == sorted([str(needed.pk), str(held.pk)] * 2)
+
+    found = client_a.get(reverse("skills:mine"), {"skill_search": "ESCO 012"})
+    # 0120 to 0129, and Léa's two, in each form.
+    assert len(offered(found)) == 2 * 12
+
+    far = Skill.objects.get(name="Compétence ESCO 0399")
+    answer = client_a.post(
+        reverse("skills:self_assess"), {"skill": far.pk, "level": 2, "note": ""}
+    )
+    assert answer.status_code == 302
+    assert level_of(lea, far) == (0, 2)

@@ -268,6 +268,8 @@ LMS_THEMES_DIRS = [BASE_DIR / "themes"]
 LMS_H5P_MAX_UPLOAD_MB = env.int("LMS_H5P_MAX_UPLOAD_MB", default=100)
 LMS_H5P_MAX_UNPACKED_MB = env.int("LMS_H5P_MAX_UNPACKED_MB", default=500)
 LMS_H5P_MAX_JSON_MB = env.int("LMS_H5P_MAX_JSON_MB", default=8)
+# A skill list longer than this offers the person's skills and a search instead.
+LMS_SKILLS_MAX_CHOICES = env.int("LMS_SKILLS_MAX_CHOICES", default=300)
 LMS_SCORM_MAX_UPLOAD_MB = env.int("LMS_SCORM_MAX_UPLOAD_MB", default=200)
 LMS_SCORM_MAX_UNPACKED_MB = env.int("LMS_SCORM_MAX_UNPACKED_MB", default=1000)
 LMS_SCORM_MAX_MANIFEST_KB = env.int("LMS_SCORM_MAX_MANIFEST_KB", default=1024)

@@ -1,14 +1,39 @@
 from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from relais_skills.models import Framework, Skill
+from relais_skills.profiles import required_skills
+
+
+class OfferedSkills(ModelChoiceIterator):
+    """Lists the field's ``offered`` skills when it has them; any skill of its
+    queryset is still accepted."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        if field.offered is not None:
+            self.queryset = field.offered
+
+
+class SkillField(forms.ModelChoiceField):
+    iterator = OfferedSkills
+    offered = None
+
+
+def max_skill_choices():
+    """How many skills a list may show before it asks for a search: a framework of
+    200,000 ESCO skills must not become a page of 200,000 options."""
+    return settings.LMS_SKILLS_MAX_CHOICES
 
 
 class EvidenceForm(forms.Form):
     """A level in a skill, with what shows it. The skills offered are those of the
     organisation's frameworks; the level must exist on that framework's scale."""
 
-    skill = forms.ModelChoiceField(label=_("Skill"), queryset=Skill.objects.none())
+    skill = SkillField(label=_("Skill"), queryset=Skill.objects.none())
     level = forms.TypedChoiceField(label=_("Level"), coerce=int)
     note = forms.CharField(
         label=_("What shows it"),
@@ -17,14 +42,32 @@ class EvidenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, person=None, search="", **kwargs):
+        """``person``: whose skills these are (their roles' needs and the skills
+        they have are offered first in a long list); ``search``: what they looked
+        for."""
         super().__init__(*args, **kwargs)
         frameworks = Framework.objects.available_to(organisation)
-        self.fields["skill"].queryset = (
+        skills = (
             Skill.objects.filter(framework__in=frameworks)
             .select_related("framework", "group")
             .order_by("group__name", "name")
         )
+        field = self.fields["skill"]
+        self.limited = skills.count() > max_skill_choices()
+        if self.limited:
+            wanted = Q(name__icontains=search) if search else Q(pk__in=[])
+            if person is not None:
+                wanted |= Q(pk__in=list(required_skills(organisation, person)))
+                wanted |= Q(
+                    proficiencies__user=person,
+                    proficiencies__organisation=organisation,
+                )
+            chosen = str(self.data.get(self.add_prefix("skill"), ""))
+            if chosen.isdigit():  # what was picked stays on the refused form
+                wanted |= Q(pk=int(chosen))
+            field.offered = skills.filter(wanted).distinct()[: max_skill_choices()]
+        field.queryset = skills  # after ``offered``: it sets the widget's choices
         scales = {tuple(f.levels) for f in frameworks}
         if len(scales) == 1:  # one scale: name its levels
             [scale] = scales

@@ -57,6 +57,16 @@ def _profile_context(request, membership):
         "rows": rows,
         "gaps": gaps(organisation, user),
         "sees_attachments": may_see_attachments(request, user),
+        "skill_search": request.GET.get("skill_search", "").strip()[:100],
+    }
+
+
+def _skill_choices(request, person):
+    """What a skill list offers: see ``EvidenceForm``."""
+    return {
+        "organisation": request.organisation,
+        "person": person,
+        "search": request.GET.get("skill_search", "").strip()[:100],
     }
 
 
@@ -77,8 +87,8 @@ def mine(request):
     context = _profile_context(request, membership)
     context.update(
         own=True,
-        self_form=SelfAssessmentForm(organisation=request.organisation),
-        prior_form=PriorExperienceForm(organisation=request.organisation),
+        self_form=SelfAssessmentForm(**_skill_choices(request, request.user)),
+        prior_form=PriorExperienceForm(**_skill_choices(request, request.user)),
     )
     return render(request, "relais_skills/profile.html", context)
 
@@ -96,7 +106,7 @@ def person(request, pk):
     context = _profile_context(request, membership)
     context.update(
         own=membership.user_id == request.user.pk,
-        assess_form=EvidenceForm(organisation=request.organisation),
+        assess_form=EvidenceForm(**_skill_choices(request, membership.user)),
     )
     return render(request, "relais_skills/profile.html", context)
 
@@ -118,7 +128,7 @@ def _record(request, form, user, source, **extra):
 @require_POST
 @member_required
 def self_assess(request):
-    form = SelfAssessmentForm(request.POST, organisation=request.organisation)
+    form = SelfAssessmentForm(request.POST, **_skill_choices(request, request.user))
     if not form.is_valid():
         return _again(request, request.membership, "self_form", form)
     _record(
@@ -136,7 +146,7 @@ def self_assess(request):
 @member_required
 def declare_prior(request):
     form = PriorExperienceForm(
-        request.POST, request.FILES, organisation=request.organisation
+        request.POST, request.FILES, **_skill_choices(request, request.user)
     )
     if not form.is_valid():
         return _again(request, request.membership, "prior_form", form)
@@ -180,7 +190,7 @@ def assess(request, pk):
     )
     if membership is None:
         raise Http404
-    form = EvidenceForm(request.POST, organisation=request.organisation)
+    form = EvidenceForm(request.POST, **_skill_choices(request, membership.user))
     if not form.is_valid():
         return _again(request, membership, "assess_form", form)
     _record(request, form, membership.user, Evidence.Source.ASSESSMENT)
@@ -197,6 +207,6 @@ def _again(request, membership, name, form):
         ("prior_form", PriorExperienceForm),
     ):
         if context["own"] and other not in context:
-            context[other] = cls(organisation=request.organisation)
+            context[other] = cls(**_skill_choices(request, request.user))
     messages.error(request, _("Please correct the form below."))
     return render(request, "relais_skills/profile.html", context, status=400)
