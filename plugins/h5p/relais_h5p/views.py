@@ -71,12 +71,15 @@ def _content(grant):
     organisation = Site.objects.filter(pk=grant.organisation_id).first()
     if organisation is None or "h5p" not in enabled_labels(organisation):
         raise Http404
-    content = playable_by(
-        organisation,
-        H5PContent.objects.filter(
-            uuid=grant.content_uuid, status=H5PContent.Status.READY
-        ),
-    ).first()
+    ready = H5PContent.objects.filter(
+        uuid=grant.content_uuid, status=H5PContent.Status.READY
+    )
+    # Its own content first (one plain query for each of the player's many files);
+    # a federation's, through the lessons it shares, otherwise.
+    content = (
+        ready.filter(organisation=organisation).first()
+        or playable_by(organisation, ready).first()
+    )
     if content is None:
         raise Http404
     return organisation, content
