@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from relais_scorm.models import ScormAttempt
-from tests import scorm_kit
+from tests import h5p_packages, scorm_kit
 from tests.test_scorm import FLOW, _lesson_with, navigate, play, upload
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "scorm"
+SHARED = h5p_packages.shared_folder("scorm") or Path("/nonexistent")
 REMEDIATION = SHARED / "golf_SequencingSimpleRemediation_SCORM20043rdEdition.zip"
 PASSED = {"cmi.completion_status": "completed", "cmi.success_status": "passed"}
 FAILED = {"cmi.completion_status": "completed", "cmi.success_status": "failed"}
