@@ -3,8 +3,10 @@
 The result is plain frozen data (stored as JSON on the package): the version, the
 default organisation's tree of items (clusters, SCOs and assets with their launch
 URL), what the runtime must hand each SCO (mastery score, scaled passing score,
-launch data, time limits, completion threshold) and the subset of simple sequencing
-Relais honours (``relais_scorm.sequencing``). Elements are matched by local name, so
+launch data, time limits, completion threshold), the subset of simple sequencing
+Relais honours (``relais_scorm.sequencing``: control modes, rules and the
+objectives they reference, rollup, objectives and their maps to shared objectives)
+and whether shared objectives are global to the system. Elements are matched by local name, so
 the namespace variants of the editions read alike; defusedxml refuses entities and
 external DTDs.
 """

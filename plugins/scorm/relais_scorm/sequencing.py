@@ -10,25 +10,30 @@ Honoured:
 
 - navigation requests start, resumeAll, continue, previous, choice, exit, exitAll,
   suspendAll, abandon and abandonAll (the last two as exit and exitAll);
-- control modes choice, flow and forwardOnly;
+- control modes choice, choiceExit, flow and forwardOnly (previous, and a choice
+  back, refused);
+- flow as SN's traversal: skipped parts passed over, a disabled part stops it
+  (never jumped past);
 - pre-condition rules skip, disabled and hiddenFromChoice; post-condition rules
   exitParent, exitAll, retry, retryAll, continue and previous; exit-condition rules
-  (exit, as leaving the parent);
+  (exit), read on the ancestors of the part being left;
 - rule conditions satisfied, objectiveStatusKnown, objectiveMeasureKnown,
   objectiveMeasureGreaterThan, objectiveMeasureLessThan, completed,
   activityProgressKnown, attempted, attemptLimitExceeded and always (combined with
-  all/any and not);
+  all/any and not), on the objective they reference (``referencedObjective``);
 - rollup: rollupObjectiveSatisfied, rollupProgressCompletion, objectiveMeasureWeight,
   rollup rules (all, any, none, atLeastCount, atLeastPercent with those conditions;
   actions satisfied, notSatisfied, completed, incomplete) and the default rollup;
 - delivery controls completionSetByContent and objectiveSetByContent (when false,
   an attempt the SCO ends (it initialised and terminated) without reporting
   counts as completed, and satisfied);
-- the primary objective's mapInfo to shared (global) objectives: read and write of
-  the satisfied status and the normalized measure.
+- objectives, primary and others (those from the SCO's ``cmi.objectives``), with
+  their mapInfo to shared (global) objectives: read and write of the satisfied
+  status and the normalized measure. Where they are kept (the attempt, or the
+  learner's ``GlobalObjective`` rows) is ``relais_scorm.attempts``' business.
 
 Not honoured (ignored, never an error): selection and randomisation, time limits,
-objectives other than the primary one, rollupConsiderations, jump requests,
+rollupConsiderations, constrainChoice and preventActivation, jump requests,
 auxiliary resources. ``start`` delivers the first item even where flow is off (the
 learner then chooses in the table of contents).
 """
