@@ -6,9 +6,9 @@ URL), what the runtime must hand each SCO (mastery score, scaled passing score,
 launch data, time limits, completion threshold), the subset of simple sequencing
 Relais honours (``relais_scorm.sequencing``: control modes, rules and the
 objectives they reference, rollup, objectives and their maps to shared objectives)
-and whether shared objectives are global to the system. Elements are matched by local name, so
-the namespace variants of the editions read alike; defusedxml refuses entities and
-external DTDs.
+and whether shared objectives are global to the system. Elements are matched by
+local name, so the namespace variants of the editions read alike; defusedxml
+refuses entities and external DTDs.
 """
 
 import posixpath
