@@ -264,6 +264,30 @@ def _new_attempt(learner):
     return fresh
 
 
+def test_a_rule_reads_an_objective_the_sco_reports_in_cmi_objectives(learner_of):
+    """Part 1 is retried until its own objective ``practice`` (reported by the SCO
+    in cmi.objectives, not its primary one) is passed; that objective is written
+    to the shared objective it maps to."""
+    practice = kit.seq(
+        kit.rules(
+            "post",
+            "retry",
+            kit.condition("satisfied", negated=True, objective="practice"),
+        ),
+        kit.objectives("", ("practice", kit.map_info("kit.practice", write=True))),
+    )
+    learner = learner_of(
+        kit.scorm2004(scos=2, sequencing=FLOW, item_sequencing={1: practice})
+    )
+    learner.go("start")
+    report = {"cmi.objectives.0.id": "practice", **PASSED}
+    failed = {**report, "cmi.objectives.0.success_status": "failed"}
+    assert launched(learner.go("continue", failed)) == "sco1"
+    passed = {**report, "cmi.objectives.0.success_status": "passed"}
+    assert launched(learner.go("continue", passed)) == "sco2"
+    assert GlobalObjective.objects.get(objective="kit.practice").satisfied is True
+
+
 def test_shared_objectives_stay_the_learners_in_a_new_attempt(learner_of):
     """objectivesGlobalToSystem (true by default): part 1's objective, met in the
     first attempt, still opens part 2 in the next."""
