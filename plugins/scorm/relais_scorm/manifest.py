@@ -418,6 +418,8 @@ def _sequencing_fields(element):
         if limits.get("attemptLimit"):
             values["attempt_limit"] = int(_number(limits.get("attemptLimit")) or 0)
     for objectives in _children(element, "objectives"):
+        if "adlseq" in _namespace(objectives.tag):
+            continue  # 4th edition's completion maps (adlseq:objectives): not kept
         for primary in _children(objectives, "primaryObjective"):
             if primary.get("objectiveID"):
                 values["primary_id"] = primary.get("objectiveID")
