@@ -483,3 +483,27 @@ def test_choice_exit_false_keeps_the_choice_inside_the_module(learner_of):
     assert choosable == {"module": True, "sco1": True, "sco2": True, "sco3": False}
     assert learner.go("choice", target="sco3").status_code == 409
     assert launched(learner.go("choice", target="sco2")) == "sco2"
+
+
+def test_4th_edition_completion_maps_are_not_read_as_sequencing_objectives():
+    """adlseq:objectives (4th edition: completion shared through maps) share the
+    local names of imsss's; only imsss's objectives are the sequencing ones."""
+    import io
+    import zipfile
+
+    from relais_scorm import manifest
+
+    archive = zipfile.ZipFile(io.BytesIO(kit.forced_sequential(scos=2)))
+    completion = (
+        '<adlseq:objectives><adlseq:objective objectiveID="previous_part">'
+        '<adlseq:mapInfo targetObjectiveID="kit.elsewhere" '
+        'readCompletionStatus="true"/></adlseq:objective></adlseq:objectives>'
+    )
+    document = archive.read("imsmanifest.xml").replace(
+        b"<imsss:deliveryControls", completion.encode() + b"<imsss:deliveryControls"
+    )
+    parsed = manifest.parse(document, set(archive.namelist()))
+    assert [
+        [m.target for m in o.maps] for o in parsed.find("sco2").sequencing.objectives
+    ] == [["kit.part1"]]
+    assert parsed.targets() == {"kit.part1", "kit.part2"}
