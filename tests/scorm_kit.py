@@ -30,7 +30,7 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
     xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
   <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion>
   </metadata>
-  <organizations default="org"><organization identifier="org">
+  <organizations default="org"><organization identifier="org"{organisation}>
     <title>{title}</title>
     {items}
     {sequencing}
@@ -76,11 +76,15 @@ def scorm2004(
     body="",
     item_sequencing=None,
     extra_files=None,
+    items=None,
+    organisation="",
 ):
     """SCOs ``sco1`` … ``scoN``; ``passing`` is the scaled passing score of each;
-    ``sequencing`` goes in the organisation, ``item_sequencing[n]`` in item n."""
+    ``sequencing`` goes in the organisation, ``item_sequencing[n]`` in item n;
+    ``items`` replaces the flat list of items (to nest them in clusters);
+    ``organisation`` adds attributes to the organisation element."""
     item_sequencing = item_sequencing or {}
-    items = ""
+    given, items = items, ""
     for n in range(1, scos + 1):
         own = item_sequencing.get(n, "")
         if passing is not None:
@@ -94,6 +98,7 @@ def scorm2004(
             f'<item identifier="sco{n}" identifierref="r{n}"><title>Partie {n}</title>'
             f"{own}</item>"
         )
+    items = given if given is not None else items
     resources = "".join(
         f'<resource identifier="r{n}" type="webcontent" adlcp:scormType="sco" '
         f'href="sco{n}.html"><file href="sco{n}.html"/></resource>'
@@ -101,13 +106,164 @@ def scorm2004(
     )
     files = {
         "imsmanifest.xml": MANIFEST_2004.format(
-            title=title, items=items, sequencing=sequencing, resources=resources
+            title=title,
+            items=items,
+            sequencing=sequencing,
+            resources=resources,
+            organisation=f" {organisation}" if organisation else "",
         )
     }
     for n in range(1, scos + 1):
         files[f"sco{n}.html"] = SCO_PAGE.format(title=f"Partie {n}", body=body)
     files.update(extra_files or {})
     return zipped(files)
+
+
+# Sequencing, written as SCORM 2004's imsss elements -----------------------------
+
+
+def seq(*parts):
+    return f"<imsss:sequencing>{''.join(parts)}</imsss:sequencing>"
+
+
+def control(**modes):
+    """``control(choice=False, flow=True)`` -> <imsss:controlMode …/>"""
+    names = {"forward_only": "forwardOnly", "choice_exit": "choiceExit"}
+    attributes = " ".join(
+        f'{names.get(key, key)}="{str(value).lower()}"' for key, value in modes.items()
+    )
+    return f"<imsss:controlMode {attributes}/>"
+
+
+def condition(name, negated=False, objective=None, threshold=None):
+    attributes = f'condition="{name}"'
+    if negated:
+        attributes += ' operator="not"'
+    if objective:
+        attributes += f' referencedObjective="{objective}"'
+    if threshold is not None:
+        attributes += f' measureThreshold="{threshold}"'
+    return f"<imsss:ruleCondition {attributes}/>"
+
+
+def rules(kind, action, *conditions, combination="all"):
+    """One rule: kind is pre, post or exit."""
+    tag = {"pre": "preConditionRule", "post": "postConditionRule"}.get(
+        kind, "exitConditionRule"
+    )
+    return (
+        f"<imsss:sequencingRules><imsss:{tag}>"
+        f'<imsss:ruleConditions conditionCombination="{combination}">'
+        f"{''.join(conditions)}</imsss:ruleConditions>"
+        f'<imsss:ruleAction action="{action}"/></imsss:{tag}></imsss:sequencingRules>'
+    )
+
+
+def map_info(target, read=True, write=False):
+    return (
+        f'<imsss:mapInfo targetObjectiveID="{target}" '
+        f'readSatisfiedStatus="{str(read).lower()}" '
+        f'writeSatisfiedStatus="{str(write).lower()}"/>'
+    )
+
+
+def objectives(primary="", *others, by_measure=None):
+    """The primary objective ``PRIMARY`` (with its maps, or decided by a minimum
+    measure) and other objectives, as (id, maps) pairs."""
+    measure = (
+        ' satisfiedByMeasure="true"><imsss:minNormalizedMeasure>'
+        f"{by_measure}</imsss:minNormalizedMeasure"
+        if by_measure is not None
+        else ""
+    )
+    found = f'<imsss:primaryObjective objectiveID="PRIMARY"{measure}>{primary}'
+    found += "</imsss:primaryObjective>"
+    for identifier, maps in others:
+        found += f'<imsss:objective objectiveID="{identifier}">{maps}</imsss:objective>'
+    return f"<imsss:objectives>{found}</imsss:objectives>"
+
+
+CONTENT_DECIDES = (
+    '<imsss:deliveryControls completionSetByContent="true" '
+    'objectiveSetByContent="true"/>'
+)
+
+# A SCO the browser tests drive: it starts its session, and its button says the
+# part is done (completed and passed), as a lesson's last page does.
+FINISH_BUTTON = """<button type="button" id="finish">Terminé</button>
+<script>
+var api = window.parent.API_1484_11;
+api.Initialize("");
+document.getElementById("finish").addEventListener("click", function () {
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("cmi.success_status", "passed");
+  api.Commit("");
+});
+</script>"""
+
+
+def forced_sequential(scos=3, global_to_system=None, body=""):
+    """A forced-sequential course as Rustici's "Golf" sequencing samples make it:
+    no choice, flow only; each part writes its primary objective to a shared
+    (global) objective ``kit.partN``, and part N+1 is disabled until the
+    objective ``previous_part`` it reads from ``kit.partN`` is satisfied."""
+    items = {}
+    for n in range(1, scos + 1):
+        primary = map_info(f"kit.part{n}", write=True)
+        if n == 1:
+            items[n] = seq(objectives(primary), CONTENT_DECIDES)
+            continue
+        items[n] = seq(
+            rules(
+                "pre",
+                "disabled",
+                condition("satisfied", negated=True, objective="previous_part"),
+                condition(
+                    "objectiveStatusKnown", negated=True, objective="previous_part"
+                ),
+                combination="any",
+            ),
+            objectives(primary, ("previous_part", map_info(f"kit.part{n - 1}"))),
+            CONTENT_DECIDES,
+        )
+    return scorm2004(
+        scos=scos,
+        title="Parcours imposé",
+        sequencing=seq(control(choice=False, flow=True)),
+        item_sequencing=items,
+        body=body,
+        organisation=(
+            f'adlseq:objectivesGlobalToSystem="{str(global_to_system).lower()}"'
+            if global_to_system is not None
+            else ""
+        ),
+    )
+
+
+# What a SCORM 2004 4th edition package carries at its root besides its content:
+# the schemas of the manifest (never referenced by it, never launched) and
+# auxiliary files a validator ignores.
+SCHEMA_FILES = {
+    name: '<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'
+    for name in (
+        "adlcp_v1p3.xsd",
+        "adlseq_v1p3.xsd",
+        "adlnav_v1p3.xsd",
+        "imscp_v1p1.xsd",
+        "imsss_v1p0.xsd",
+        "lom.xsd",
+        "xml.xsd",
+        "common/anyElement.xsd",
+        "vocab/strict.xsd",
+    )
+} | {
+    "XMLSchema.dtd": "<!ELEMENT schema ANY>",
+    "datatypes.dtd": "<!ENTITY % p 'xs:'>",
+    "ims_xml.ent": "<!ENTITY copy '(c)'>",
+    "lom.mod": "<!ELEMENT lom ANY>",
+    "imsmanifest.xml.bak": "<manifest/>",
+    "Thumbs.db": "\x00\x01",
+}
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

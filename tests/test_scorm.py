@@ -173,6 +173,60 @@ def test_a_bad_package_is_refused_with_its_reason_and_leaves_nothing(
     assert not ScormAttempt.objects.exists()
 
 
+def test_a_4th_edition_package_with_schema_files_at_its_root_is_accepted(org_a):
+    """Schemas and auxiliary files the manifest never references, of extensions
+    no list foresees, cannot run in a browser: they are kept, not refused."""
+    package = upload(org_a, scorm_kit.scorm2004(extra_files=scorm_kit.SCHEMA_FILES))
+    assert package.status == "ready", package.error
+    assert set(scorm_kit.SCHEMA_FILES) <= set(extracted(package))
+
+
+def test_an_auxiliary_file_is_served_as_a_download_never_as_a_page(
+    client, org_a, enable_plugin
+):
+    enable_plugin(org_a, "scorm")
+    package = upload(org_a, scorm_kit.scorm2004(extra_files=scorm_kit.SCHEMA_FILES))
+    *_rest, launch = _lesson_with(org_a, package)
+    response = client.get(
+        f"/scorm/play/{launch.token()}/files/ims_xml.ent", HTTP_HOST=CONTENT
+    )
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == "attachment"
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "reason"),
+    [
+        ("fr", "shell.php", "est un programme ou un script pour serveur (.php)"),
+        ("en", "shell.php", "is a program or a server-side script (.php)"),
+        ("fr", "page.shtml", "pourrait s\u2019exécuter dans le navigateur (.shtml)"),
+    ],
+)
+def test_a_refusal_names_the_file_and_says_why_in_the_uploaders_language(
+    org_a, language, name, reason
+):
+    from wagtail.users.models import UserProfile
+
+    trainer = member(org_a, Role.TRAINER)
+    UserProfile.objects.create(user=trainer, preferred_language=language)
+    data = scorm_kit.scorm2004(extra_files={name: "<?php ?>"})
+    package = ScormPackage.objects.create(
+        organisation=org_a,
+        title="Module",
+        package=ContentFile(data, name="module.zip"),
+        uploaded_by=trainer,
+    )
+    process_package.call(package.pk)
+    package.refresh_from_db()
+    assert package.status == "failed"
+    assert package.error.startswith(
+        {"fr": "Le module est refusé\u00a0: ", "en": "The package is refused: "}[
+            language
+        ]
+    )
+    assert f"{name} {reason}" in package.error
+
+
 def test_a_file_that_is_not_a_zip_is_refused_by_the_form(
     client_a, org_a, enable_plugin
 ):

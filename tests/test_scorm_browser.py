@@ -264,6 +264,31 @@ def test_the_remediation_package_flows_with_next_and_previous(
     assert wait_for(lambda: attempt_of(learner).current == "playing_item")
 
 
+def test_a_learner_finishes_part_one_of_a_forced_sequential_course_and_gets_next(
+    site,
+    live_server,
+    browser,  # noqa: F811
+):
+    """Part 2 is disabled until the shared objective part 1 writes is satisfied:
+    once the SCO reports it, the player offers Next, which opens part 2."""
+    learner, lesson = lesson_playing(
+        site, scorm_kit.forced_sequential(scos=2, body=scorm_kit.FINISH_BUTTON)
+    )
+    page = open_lesson(browser, live_server.url, learner, lesson)
+    bar = player(page)
+    next_button = bar.locator("#player-next")
+    sco(page).get_by_role("button", name="Terminé").wait_for()
+    assert next_button.is_hidden()  # part 2 is not open yet
+    sco(page).get_by_role("button", name="Terminé").click()
+    next_button.wait_for(state="visible")
+    bar.locator("#player-contents").click()
+    first = bar.locator("#player-items li").first
+    assert first.get_attribute("data-status") == "passed"
+    next_button.click()
+    assert wait_for(lambda: attempt_of(learner).current == "sco2", page=page)
+    sco(page).get_by_role("heading", name="Partie 2").wait_for()
+
+
 # The demo ---------------------------------------------------------------------------
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from courses.statements import Authority, InvalidStatement, record_statement
 from relais_scorm import runtime
-from relais_scorm.models import ScormAttempt, ScoState
+from relais_scorm.launch import PREVIEW
+from relais_scorm.models import GlobalObjective, ScormAttempt, ScoState
 from relais_scorm.sequencing import NavigationRefused, Tracker
 
 logger = logging.getLogger("lms")
@@ -80,9 +81,9 @@ def start_new(*, organisation, user, package, activity, allowed):
                     user=user,
                     activity=activity,
                     number=last + 1,
-                    # Shared objectives carry over unless the package keeps them
-                    # per attempt (SCORM 2004's objectivesGlobalToSystem="false").
-                    objectives=previous.objectives if previous else {},
+                    # Shared objectives start afresh: those global to the system
+                    # are the learner's ``GlobalObjective`` rows, read by each.
+                    objectives={},
                 )
         except IntegrityError:  # a double click: the other one made it
             return None
@@ -91,7 +92,53 @@ def start_new(*, organisation, user, package, activity, allowed):
 
 def tracker(attempt, manifest):
     states = {state.item: state for state in attempt.scos.all()}
-    return Tracker(manifest, states, attempt.objectives)
+    return Tracker(manifest, states, shared_objectives(attempt, manifest))
+
+
+def _global(attempt, manifest):
+    """Whether the attempt's shared objectives are the learner's, beyond it: as
+    the package says, and never for a trainer's preview (started over at will)."""
+    return manifest.objectives_global and not attempt.activity.startswith(PREVIEW)
+
+
+def shared_objectives(attempt, manifest):
+    """The shared objectives the attempt reads: its own, and those the learner
+    holds in the organisation where they are global (these win: they are the
+    latest any package wrote)."""
+    objectives = dict(attempt.objectives)
+    targets = manifest.targets()
+    if targets and _global(attempt, manifest):
+        for row in GlobalObjective.objects.filter(
+            organisation_id=attempt.organisation_id,
+            user_id=attempt.user_id,
+            objective__in=targets,
+        ):
+            objectives[row.objective] = row.as_shared()
+    return objectives
+
+
+def _keep_global(attempt, manifest, before, after):
+    """Write the shared objectives that changed to the learner's rows."""
+    if not _global(attempt, manifest):
+        return
+    changed = [
+        GlobalObjective(
+            organisation_id=attempt.organisation_id,
+            user_id=attempt.user_id,
+            objective=target,
+            satisfied=values.get("satisfied"),
+            measure=values.get("measure"),
+        )
+        for target, values in after.items()
+        if before.get(target) != values
+    ]
+    if changed:
+        GlobalObjective.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["organisation", "user", "objective"],
+            update_fields=["satisfied", "measure", "updated_at"],
+        )
 
 
 def _lock(attempt_id):
@@ -204,6 +251,7 @@ def _roll_up(attempt, manifest, user):
     track = tracker(attempt, manifest)
     status = track.package_status()
     attempt.objectives = track.written_objectives()
+    _keep_global(attempt, manifest, track.objectives, attempt.objectives)
     attempt.completion = {True: "completed", False: "incomplete"}.get(
         status.completed, "unknown"
     )

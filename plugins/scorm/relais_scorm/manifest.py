@@ -3,10 +3,12 @@
 The result is plain frozen data (stored as JSON on the package): the version, the
 default organisation's tree of items (clusters, SCOs and assets with their launch
 URL), what the runtime must hand each SCO (mastery score, scaled passing score,
-launch data, time limits, completion threshold) and the subset of simple sequencing
-Relais honours (``relais_scorm.sequencing``). Elements are matched by local name, so
-the namespace variants of the editions read alike; defusedxml refuses entities and
-external DTDs.
+launch data, time limits, completion threshold), the subset of simple sequencing
+Relais honours (``relais_scorm.sequencing``: control modes, rules and the
+objectives they reference, rollup, objectives and their maps to shared objectives)
+and whether shared objectives are global to the system. Elements are matched by
+local name, so the namespace variants of the editions read alike; defusedxml
+refuses entities and external DTDs.
 """
 
 import posixpath
@@ -26,7 +28,8 @@ class ManifestError(ValueError):
 @dataclass(frozen=True)
 class Rule:
     """A sequencing rule: ``action`` when the conditions hold (``all`` or ``any``).
-    Conditions are (condition, negated, threshold) triples."""
+    Conditions are (condition, negated, threshold, referenced objective) tuples; the
+    objective is "" for the activity's primary one."""
 
     action: str
     conditions: tuple = ()
@@ -53,9 +56,22 @@ class ObjectiveMap:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """An objective of an activity other than its primary one (``imsss:objective``):
+    what the content reports under its id (``cmi.objectives.n``) and the shared
+    objectives it reads or writes."""
+
+    identifier: str
+    satisfied_by_measure: bool = False
+    min_measure: float | None = None
+    maps: tuple = ()
+
+
+@dataclass(frozen=True)
 class Sequencing:
     # Control modes, with SCORM 2004's defaults.
     choice: bool = True
+    choice_exit: bool = True
     flow: bool = False
     forward_only: bool = False
     pre_rules: tuple = ()
@@ -71,6 +87,8 @@ class Sequencing:
     min_measure: float | None = None
     maps: tuple = ()
     attempt_limit: int | None = None
+    primary_id: str = ""
+    objectives: tuple = ()  # the other objectives (``Objective``)
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,9 @@ class Manifest:
     edition: str  # "1.2", "2004 2nd Edition"…
     title: str
     root: Item  # the default organisation, as the tree's root
+    # adlseq:objectivesGlobalToSystem: shared objectives outlive the attempt (the
+    # learner's, in the organisation) unless the organisation says "false".
+    objectives_global: bool = True
 
     def leaves(self):
         """Launchable items in tree order."""
@@ -118,6 +139,17 @@ class Manifest:
                 walk(child)
 
         walk(self.root)
+        return found
+
+    def targets(self):
+        """The ids of the shared objectives the activities map to."""
+        found, stack = set(), [self.root]
+        while stack:
+            item = stack.pop()
+            seq = item.sequencing
+            found |= {mapping.target for mapping in seq.maps}
+            found |= {m.target for o in seq.objectives for m in o.maps}
+            stack.extend(item.children)
         return found
 
     def find(self, identifier):
@@ -139,6 +171,7 @@ class Manifest:
             edition=data["edition"],
             title=data["title"],
             root=_item_from_json(data["root"]),
+            objectives_global=data.get("objectives_global", True),
         )
 
 
@@ -174,6 +207,9 @@ def parse(data, members):
         edition=edition,
         title=tree.title,
         root=tree,
+        objectives_global=_flag(
+            _attribute(organisation, "objectivesglobaltosystem") or "true"
+        ),
     )
     if not manifest.leaves():
         raise ManifestError(_("The manifest launches nothing: no item has a resource."))
@@ -344,6 +380,7 @@ def _sequencing_fields(element):
     for control in _children(element, "controlMode"):
         for name, key in (
             ("choice", "choice"),
+            ("choiceExit", "choice_exit"),
             ("flow", "flow"),
             ("forwardOnly", "forward_only"),
         ):
@@ -381,7 +418,11 @@ def _sequencing_fields(element):
         if limits.get("attemptLimit"):
             values["attempt_limit"] = int(_number(limits.get("attemptLimit")) or 0)
     for objectives in _children(element, "objectives"):
+        if "adlseq" in _namespace(objectives.tag):
+            continue  # 4th edition's completion maps (adlseq:objectives): not kept
         for primary in _children(objectives, "primaryObjective"):
+            if primary.get("objectiveID"):
+                values["primary_id"] = primary.get("objectiveID")
             if primary.get("satisfiedByMeasure") is not None:
                 values["satisfied_by_measure"] = _flag(
                     primary.get("satisfiedByMeasure")
@@ -389,20 +430,36 @@ def _sequencing_fields(element):
             measure = _text(primary, "minNormalizedMeasure")
             if measure:
                 values["min_measure"] = _number(measure)
-            maps = tuple(
-                ObjectiveMap(
-                    target=info.get("targetObjectiveID") or "",
-                    read_satisfied=_flag(info.get("readSatisfiedStatus", "true")),
-                    write_satisfied=_flag(info.get("writeSatisfiedStatus", "false")),
-                    read_measure=_flag(info.get("readNormalizedMeasure", "true")),
-                    write_measure=_flag(info.get("writeNormalizedMeasure", "false")),
-                )
-                for info in _children(primary, "mapInfo")
-                if info.get("targetObjectiveID")
-            )
+            maps = _maps(primary)
             if maps:
                 values["maps"] = maps
+        others = tuple(
+            Objective(
+                identifier=objective.get("objectiveID"),
+                satisfied_by_measure=_flag(objective.get("satisfiedByMeasure")),
+                min_measure=_number(_text(objective, "minNormalizedMeasure")),
+                maps=_maps(objective),
+            )
+            for objective in _children(objectives, "objective")
+            if objective.get("objectiveID")
+        )
+        if others:
+            values["objectives"] = others
     return values
+
+
+def _maps(objective):
+    return tuple(
+        ObjectiveMap(
+            target=info.get("targetObjectiveID") or "",
+            read_satisfied=_flag(info.get("readSatisfiedStatus", "true")),
+            write_satisfied=_flag(info.get("writeSatisfiedStatus", "false")),
+            read_measure=_flag(info.get("readNormalizedMeasure", "true")),
+            write_measure=_flag(info.get("writeNormalizedMeasure", "false")),
+        )
+        for info in _children(objective, "mapInfo")
+        if info.get("targetObjectiveID")
+    )
 
 
 def _rule(element):
@@ -420,6 +477,7 @@ def _rule(element):
                 condition.get("condition", ""),
                 condition.get("operator") == "not",
                 _number(condition.get("measureThreshold")),
+                condition.get("referencedObjective") or "",
             )
             for condition in (
                 _children(conditions, "ruleCondition") if conditions is not None else ()
@@ -458,7 +516,8 @@ def _item_from_json(data):
         sequencing[key] = tuple(
             Rule(
                 action=rule["action"],
-                conditions=tuple(tuple(c) for c in rule["conditions"]),
+                # Packages read before referenced objectives were kept: three items.
+                conditions=tuple((*c, "")[:4] for c in rule["conditions"]),
                 combination=rule["combination"],
             )
             for rule in sequencing[key]
@@ -470,6 +529,10 @@ def _item_from_json(data):
         for rule in sequencing["rollup_rules"]
     )
     sequencing["maps"] = tuple(ObjectiveMap(**m) for m in sequencing["maps"])
+    sequencing["objectives"] = tuple(
+        Objective(**{**o, "maps": tuple(ObjectiveMap(**m) for m in o["maps"])})
+        for o in sequencing.get("objectives", ())
+    )
     return Item(
         **{
             **data,

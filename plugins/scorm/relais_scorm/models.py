@@ -192,3 +192,39 @@ class ScoState(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} {self.item}"
+
+
+class GlobalObjective(models.Model):
+    """A shared (global) objective of SCORM 2004 sequencing, for one learner in one
+    organisation: what the activities that map to ``objective`` (its
+    ``targetObjectiveID``) wrote, read by the others. Kept across SCOs, attempts
+    and packages, as the spec's ``objectivesGlobalToSystem`` (the default) says;
+    never across organisations. A package whose organisation says "false" keeps
+    them on its attempt instead (``ScormAttempt.objectives``)."""
+
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    objective = models.CharField(max_length=1000)  # the target objective's id
+    satisfied = models.BooleanField(null=True)
+    measure = models.FloatField(null=True)  # normalized, -1 to 1
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "objective"],
+                name="scorm_global_objective_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.objective}"
+
+    def as_shared(self):
+        """As the sequencer reads it: {satisfied, measure}, the known ones."""
+        values = {"satisfied": self.satisfied, "measure": self.measure}
+        return {key: value for key, value in values.items() if value is not None}

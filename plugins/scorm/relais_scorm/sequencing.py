@@ -10,25 +10,30 @@ Honoured:
 
 - navigation requests start, resumeAll, continue, previous, choice, exit, exitAll,
   suspendAll, abandon and abandonAll (the last two as exit and exitAll);
-- control modes choice, flow and forwardOnly;
+- control modes choice, choiceExit, flow and forwardOnly (previous, and a choice
+  back, refused);
+- flow as SN's traversal: skipped parts passed over, a disabled part stops it
+  (never jumped past);
 - pre-condition rules skip, disabled and hiddenFromChoice; post-condition rules
   exitParent, exitAll, retry, retryAll, continue and previous; exit-condition rules
-  (exit, as leaving the parent);
+  (exit), read on the ancestors of the part being left;
 - rule conditions satisfied, objectiveStatusKnown, objectiveMeasureKnown,
   objectiveMeasureGreaterThan, objectiveMeasureLessThan, completed,
   activityProgressKnown, attempted, attemptLimitExceeded and always (combined with
-  all/any and not);
+  all/any and not), on the objective they reference (``referencedObjective``);
 - rollup: rollupObjectiveSatisfied, rollupProgressCompletion, objectiveMeasureWeight,
   rollup rules (all, any, none, atLeastCount, atLeastPercent with those conditions;
   actions satisfied, notSatisfied, completed, incomplete) and the default rollup;
 - delivery controls completionSetByContent and objectiveSetByContent (when false,
   an attempt the SCO ends (it initialised and terminated) without reporting
   counts as completed, and satisfied);
-- the primary objective's mapInfo to shared (global) objectives: read and write of
-  the satisfied status and the normalized measure.
+- objectives, primary and others (those from the SCO's ``cmi.objectives``), with
+  their mapInfo to shared (global) objectives: read and write of the satisfied
+  status and the normalized measure. Where they are kept (the attempt, or the
+  learner's ``GlobalObjective`` rows) is ``relais_scorm.attempts``' business.
 
 Not honoured (ignored, never an error): selection and randomisation, time limits,
-objectives other than the primary one, rollupConsiderations, jump requests,
+rollupConsiderations, constrainChoice and preventActivation, jump requests,
 auxiliary resources. ``start`` delivers the first item even where flow is off (the
 learner then chooses in the table of contents).
 """
@@ -178,6 +183,57 @@ class Tracker:
                 measure = shared.get("measure")
         return Status(status.attempted, status.completed, satisfied, measure)
 
+    def objective(self, item, identifier):
+        """The status of one objective of ``item``: the primary one (``""`` or its
+        id) is the activity's; another is what the content reported under its id
+        (``cmi.objectives.n``), else the shared objective it reads. Completion and
+        attempts are the activity's in both."""
+        seq = item.sequencing
+        status = self.status(item)
+        found = next(
+            (o for o in seq.objectives if o.identifier == identifier),
+            None,
+        )
+        if found is None or identifier == seq.primary_id:
+            return status
+        satisfied, measure = self._reported(item, identifier)
+        if found.satisfied_by_measure and measure is not None:
+            satisfied = measure >= (
+                found.min_measure if found.min_measure is not None else 1
+            )
+        for mapping in found.maps:
+            shared = self.objectives.get(mapping.target) or {}
+            if satisfied is None and mapping.read_satisfied:
+                satisfied = shared.get("satisfied")
+            if measure is None and mapping.read_measure:
+                measure = shared.get("measure")
+        return Status(status.attempted, status.completed, satisfied, measure)
+
+    def _reported(self, item, identifier):
+        """(satisfied, measure) the SCO set for its objective ``identifier``."""
+        state = self.states.get(item.identifier)
+        if state is None or self.manifest.version != "2004":
+            return None, None
+        cmi = state.cmi
+        index = next(
+            (
+                key[len("cmi.objectives.") : -len(".id")]
+                for key, value in cmi.items()
+                if key.startswith("cmi.objectives.")
+                and key.endswith(".id")
+                and value == identifier
+            ),
+            None,
+        )
+        if index is None:
+            return None, None
+        success = cmi.get(f"cmi.objectives.{index}.success_status")
+        try:
+            measure = float(cmi[f"cmi.objectives.{index}.score.scaled"])
+        except (KeyError, ValueError):
+            measure = None
+        return {"passed": True, "failed": False}.get(success), measure
+
     def _rollup(self, statuses, rules):
         """The first rollup rule that applies: True for satisfied/completed, False
         for notSatisfied/incomplete, None if none applies."""
@@ -214,8 +270,15 @@ class Tracker:
         knows (mapInfo write), for the attempt to keep."""
         objectives = {key: dict(value) for key, value in self.objectives.items()}
         for item in self.order:
-            for mapping in item.sequencing.maps:
-                status = self.status(item)
+            written = [(mapping, "") for mapping in item.sequencing.maps] + [
+                (mapping, objective.identifier)
+                for objective in item.sequencing.objectives
+                for mapping in objective.maps
+            ]
+            for mapping, identifier in written:
+                if not (mapping.write_satisfied or mapping.write_measure):
+                    continue
+                status = self.objective(item, identifier)
                 shared = objectives.setdefault(mapping.target, {})
                 if mapping.write_satisfied and status.satisfied is not None:
                     shared["satisfied"] = status.satisfied
@@ -231,8 +294,14 @@ class Tracker:
         state = self.states.get(item.identifier)
         exceeded = bool(limit) and state is not None and state.launches >= limit
         results = [
-            _condition(status, name, threshold, attempts_exceeded=exceeded) != negated
-            for name, negated, threshold in rule.conditions
+            _condition(
+                self.objective(item, referenced) if referenced else status,
+                name,
+                threshold,
+                attempts_exceeded=exceeded,
+            )
+            != negated
+            for name, negated, threshold, referenced in rule.conditions
         ]
         if not results:
             return False
@@ -279,11 +348,21 @@ class Tracker:
         return next((i for i in self.order if i.identifier == identifier), None)
 
     def first(self, within=None):
-        """The first leaf to deliver within ``within`` (the root by default)."""
-        for leaf in self._leaves_within(within or self.manifest.root):
-            if not self.skipped(leaf) and not self.disabled(leaf):
-                return leaf
-        return None
+        """The first leaf a flow into ``within`` (the root by default) delivers."""
+        return self._flow(self._leaves_within(within or self.manifest.root))[0]
+
+    def _flow(self, leaves):
+        """Flow over ``leaves`` in order: (leaf, False) for the one delivered, where
+        skipped ones are passed over; (None, True) when a disabled one stops the
+        flow (SN's Check Activity Process: flow never jumps past it); (None, False)
+        when nothing is left."""
+        for leaf in leaves:
+            if self.skipped(leaf):
+                continue
+            if self.disabled(leaf):
+                return None, True
+            return leaf, False
+        return None, False
 
     def _leaves_within(self, item):
         ids = set()
@@ -295,21 +374,17 @@ class Tracker:
         return [leaf for leaf in self.leaves if leaf.identifier in ids]
 
     def _after(self, item, step):
-        """The next (step 1) or previous (step -1) deliverable leaf outside
-        ``item``'s subtree, in tree order."""
+        """Flow forward (step 1) or backward (step -1) from outside ``item``'s
+        subtree, in tree order: (leaf, blocked) as ``_flow``."""
         inside = {leaf.identifier for leaf in self._leaves_within(item)}
         positions = [
             i for i, leaf in enumerate(self.leaves) if leaf.identifier in inside
         ]
         if not positions:
-            return None
-        index = positions[-1] + 1 if step > 0 else positions[0] - 1
-        while 0 <= index < len(self.leaves):
-            leaf = self.leaves[index]
-            if not self.skipped(leaf) and not self.disabled(leaf):
-                return leaf
-            index += step
-        return None
+            return None, False
+        if step > 0:
+            return self._flow(self.leaves[positions[-1] + 1 :])
+        return self._flow(reversed(self.leaves[: positions[0]]))
 
     def can_flow(self, item, step):
         parent = self.parent(item)
@@ -317,9 +392,11 @@ class Tracker:
             return False
         if step < 0 and parent.sequencing.forward_only:
             return False
-        return self._after(item, step) is not None
+        return self._after(item, step)[0] is not None
 
-    def choosable(self, item):
+    def choosable(self, item, here=None):
+        """Whether the learner may choose ``item`` (in the table of contents) while
+        ``here`` is being played."""
         parent = self.parent(item)
         return (
             item is not self.manifest.root
@@ -328,7 +405,30 @@ class Tracker:
             and not self.hidden(item)
             and not self.disabled(item)
             and (not item.is_leaf or bool(item.href))
+            and (here is None or self._choice_from(here, item))
         )
+
+    def _choice_from(self, here, target):
+        """choiceExit and forwardOnly: an activity being played whose choiceExit is
+        false keeps the choice inside it; a forward-only cluster refuses a choice
+        that goes back among its descendants."""
+        for active in self._lineage(here):
+            if not active.sequencing.choice_exit and not self._contains(active, target):
+                return False
+        common = self.manifest.root
+        for ancestor in self._lineage(here):
+            if self._contains(ancestor, target):
+                common = ancestor
+                break
+        backwards = self.order.index(target) < self.order.index(here)
+        return not (backwards and common.sequencing.forward_only)
+
+    def _contains(self, ancestor, item):
+        while item is not None:
+            if item is ancestor:
+                return True
+            item = self.parents[item.identifier]
+        return False
 
     def navigate(self, request, current=None, target=None, suspended=False):
         """The ``Decision`` for a navigation request made while ``current`` (an
@@ -337,13 +437,15 @@ class Tracker:
         if request in ("start", "resumeAll"):
             if here is not None and (suspended or request == "resumeAll"):
                 return Decision(launch=here.identifier)
-            leaf = self.first()
-            return Decision(launch=leaf.identifier) if leaf else Decision(end=True)
+            leaf, blocked = self._flow(self.leaves)
+            if leaf is None:  # blocked: the learner chooses; else all skipped
+                return Decision(end=not blocked)
+            return Decision(launch=leaf.identifier)
         if request in ("exitAll", "abandonAll", "suspendAll"):
             return Decision(end=True)
         if request == "choice":
             chosen = self.find(target) if target else None
-            if chosen is None or not self.choosable(chosen):
+            if chosen is None or not self.choosable(chosen, here):
                 raise NavigationRefused(target)
             leaf = chosen if chosen.is_leaf else self.first(chosen)
             if leaf is None:
@@ -356,18 +458,20 @@ class Tracker:
         raise NavigationRefused(request)
 
     def _leave(self, here, request):
-        """Apply the post-condition (and exit-condition) rules of the item being
-        left, then the request."""
-        item, action = here, None
+        """Leave ``here``: the exit-condition rules of its ancestors (the highest
+        that holds is exited with all below it), then the post-condition rules of
+        what was exited (exitParent going up), then the request."""
+        item = here
+        for ancestor in reversed(self._lineage(self.parents[here.identifier])):
+            if self._action(ancestor, ancestor.sequencing.exit_rules, {"exit"}):
+                item = ancestor
+                break
+        action = None
         while item is not None:
             action = self._action(
                 item,
                 item.sequencing.post_rules,
                 {"exitParent", "exitAll", "retry", "retryAll", "continue", "previous"},
-            ) or (
-                "exitParent"
-                if self._action(item, item.sequencing.exit_rules, {"exit"})
-                else None
             )
             if action != "exitParent":
                 break
@@ -397,10 +501,10 @@ class Tracker:
         parent = self.parent(item)
         if not parent.sequencing.flow or (step < 0 and parent.sequencing.forward_only):
             raise NavigationRefused(request)
-        leaf = self._after(item, step)
+        leaf, blocked = self._after(item, step)
         if leaf is None:
-            if step > 0:
-                return Decision(end=True)
+            if step > 0 and not blocked:
+                return Decision(end=True)  # past the last item
             raise NavigationRefused(request)
         return Decision(launch=leaf.identifier)
 

@@ -1,5 +1,8 @@
 from django.db import transaction
+from django.utils import translation
 from django_tasks import task
+
+from lms.mail import language_of
 
 
 @task()
@@ -15,7 +18,9 @@ def process_package(package_id: int) -> str:
     if package is None:
         return "skipped"
     try:
-        manifest = packages.process(package)
+        # The reason of a refusal is kept in the language of the person who sent it.
+        with translation.override(_language(package)):
+            manifest = packages.process(package)
     except (packages.PackageRejected, OSError) as error:
         packages.remove(package)
         package.package.delete(save=False)  # nothing in it is of use
@@ -29,3 +34,9 @@ def process_package(package_id: int) -> str:
         package.error = ""
         package.save(update_fields=["manifest", "version", "status", "error"])
     return "ready"
+
+
+def _language(package):
+    if package.uploaded_by is None:
+        return translation.get_language()
+    return language_of(package.uploaded_by, package.organisation)

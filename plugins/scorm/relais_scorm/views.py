@@ -30,6 +30,7 @@ from lms.views.access import member_required, role_required
 from relais_scorm import attempts
 from relais_scorm.launch import PREVIEW, Launch
 from relais_scorm.models import ScormAttempt, ScormPackage, packages_storage
+from relais_scorm.packages import served_as_is
 from relais_scorm.runtime import InvalidCommit
 
 MAX_BODY = 2 * 1024 * 1024
@@ -111,7 +112,7 @@ def outline(attempt, manifest, tracker=None):
                     "title": item.title,
                     "depth": depth,
                     "status": tracker.status(item).label,
-                    "choosable": tracker.choosable(item),
+                    "choosable": tracker.choosable(item, here),
                     "current": here is not None and item.identifier == here.identifier,
                 }
             )
@@ -212,12 +213,16 @@ def files(request, token, path):
     storage = packages_storage()
     if not name.startswith(f"{package.folder}/") or not storage.exists(name):
         raise Http404
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    content_type = "application/octet-stream"
+    if served_as_is(name):
+        content_type = mimetypes.guess_type(name)[0] or content_type
     if content_type.startswith("text/") or content_type.endswith(
         ("javascript", "xml", "json")
     ):
         content_type += "; charset=utf-8" if "charset" not in content_type else ""
     response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    if not served_as_is(name):  # a schema or an auxiliary file: never a page
+        response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     # Framed by the player (this origin) inside the lesson (the platform: CSP checks
     # every ancestor); the package's own pages frame each other, so no sandbox here.
@@ -230,7 +235,7 @@ def files(request, token, path):
 @require_POST
 def commit(request, token, attempt_id, item):
     """A SCO's commit (LMSCommit / Commit, autocommit, unload beacon)."""
-    launch, _package = _launch(token)
+    launch, package = _launch(token)
     attempt = _attempt(launch, attempt_id)
     user = _learner(launch)
     try:
@@ -244,6 +249,9 @@ def commit(request, token, attempt_id, item):
             "completion": attempt.completion,
             "success": attempt.success,
             "completed": completed,
+            # What the SCO reported may finish its part and enable the next: the
+            # contents and the bar follow without waiting for a navigation.
+            "outline": outline(attempt, package.parsed()),
         }
     )
 

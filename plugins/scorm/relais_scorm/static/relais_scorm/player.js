@@ -88,10 +88,16 @@
         if (ok && sent) {
           kept(run, sent);
           say(words.saved);
+          var reply = null;
           try {
-            announceCompletion(JSON.parse(xhr.responseText));
+            reply = JSON.parse(xhr.responseText);
           } catch (error) {
             /* an empty answer: nothing to announce */
+          }
+          if (reply) {
+            announceCompletion(reply);
+            // A finished part may enable the next one: Next and the contents follow.
+            if (reply.outline && current === run) render(reply.outline);
           }
         } else {
           say(xhr.status === 404 ? words.expired : words.offline);
