@@ -65,11 +65,14 @@ def log_in(page, base_url, username):
     page.get_by_role("button", name="Se connecter").click()
 
 
-def axe_violations(page):
+def axe_violations_detail(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    return [violation["id"] for violation in results.response["violations"]]
+    return Axe().run(page).response["violations"]
+
+
+def axe_violations(page):
+    return [violation["id"] for violation in axe_violations_detail(page)]
 
 
 def test_the_demo_volunteer_logs_in_on_a_phone_and_sees_her_dashboard_in_french(
