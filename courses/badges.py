@@ -138,6 +138,19 @@ def assertion_json(award):
     return data
 
 
+def revoked_assertion_json(award):
+    """What a revoked hosted assertion answers (with 410 Gone): a 2.0 document, so
+    that validators read it as a revoked 2.0 assertion rather than as a 1.0 one
+    missing its fields. Nothing about the recipient or the badge any more."""
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": _absolute(award.badge.organisation, "courses:ob_assertion", award.uuid),
+        "revoked": True,
+        "revocationReason": award.revocation_reason,
+    }
+
+
 def revocation_list_json(organisation):
     revoked = BadgeAward.objects.filter(
         badge__organisation=organisation, revoked_at__isnull=False

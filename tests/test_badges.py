@@ -70,6 +70,22 @@ def test_a_revoked_badge_no_longer_verifies(award):
     assert "Attribué par erreur" in page.content.decode()
 
 
+def test_a_revoked_hosted_assertion_answers_410_as_a_revoked_2_0_assertion(award):
+    revoke(award, "Attribué par erreur")
+    response = Client().get(
+        f"/ob/assertions/{award.uuid}", HTTP_HOST="a.test", secure=True
+    )
+    assert response.status_code == 410
+    assert response["Content-Type"] == "application/ld+json"
+    assert json.loads(response.content) == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"https://a.test/ob/assertions/{award.uuid}",
+        "revoked": True,
+        "revocationReason": "Attribué par erreur",
+    }
+
+
 def test_awards_are_idempotent_per_person_badge_and_rule(award, secure_org):
     again, created = award_badge(
         award.badge, award.recipient, secure_org, rule="manual:test"
