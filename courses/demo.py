@@ -13,6 +13,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
+from courses.badges import badge_font, drawable
 from courses.learning import assign_path
 from courses.models import (
     BadgeClass,
@@ -41,7 +42,9 @@ def badge_image(site, title, colour):
     canvas = PILImage.new("RGBA", (256, 256), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     draw.ellipse((8, 8, 248, 248), fill=colour, outline="#111827", width=6)
-    draw.text((128, 128), title, fill="white", anchor="mm", font_size=36)
+    # Pillow's built-in font has no "è": the badges' own font draws "Hygiène".
+    font = badge_font(36, "Bold")
+    draw.text((128, 128), drawable(title), fill="white", anchor="mm", font=font)
     buffer = io.BytesIO()
     canvas.save(buffer, "PNG")
     image, _ = Image.objects.get_or_create(

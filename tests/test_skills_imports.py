@@ -213,9 +213,11 @@ def test_a_wrong_file_lists_a_hundred_rows_and_counts_the_rest():
     rows = [f"KnowledgeSkillCompetence,{ESCO}{n},,,,," for n in range(150)]
     _tree, problems = parse_esco("\r\n".join([header, *rows]).encode())
     messages = problems.as_messages()
-    assert len(messages) == 101
+    assert len(messages) == 102
     assert messages[0]["row"] == 2 and "150" not in messages[-1]["reason"]
     assert "50" in messages[-1]["reason"]
+    # What it means for the import is never among the rows left unlisted.
+    assert messages[-2]["row"] == 0 and problems.blocking
 
 
 def _as_kwargs(uploads):
@@ -310,26 +312,6 @@ BROKEN = [
         ("skills.csv", 5, "7"),
     ),
     (
-        "duplicate URI",
-        {"skills": SKILLS_FR.replace(EMPATHY, WELCOME)},
-        ("skills.csv", 3, WELCOME),
-    ),
-    (
-        "empty URI",
-        {"skills": SKILLS_FR.replace(HYGIENE, "")},
-        ("skills.csv", 4, "conceptUri"),
-    ),
-    (
-        "empty label",
-        {"skills": SKILLS_FR.replace("écouter activement", "")},
-        ("skills.csv", 5, "preferredLabel"),
-    ),
-    (
-        "duplicate group URI",
-        {"groups": GROUPS_FR.replace(HEALTH, SOCIAL)},
-        ("groups.csv", 4, SOCIAL),
-    ),
-    (
         "loop in the hierarchy",
         {"relations": RELATIONS + f"SkillGroup,{ROOT},SkillGroup,{HEALTH}\r\n"},
         # Reported where the walk closes the circle: either relation of it.
@@ -356,6 +338,63 @@ def test_a_malformed_file_says_where_and_imports_nothing(skills_on, changed, whe
     ), job.messages
     assert not Framework.objects.exists()
     assert not Skill.objects.exists() and not SkillGroup.objects.exists()
+
+
+# Rows that can be left out: the job waits for the coordinator's choice.
+SKIPPABLE = [
+    (
+        "duplicate URI",
+        {"skills": SKILLS_FR.replace(EMPATHY, WELCOME)},
+        ("skills.csv", 3, WELCOME),
+    ),
+    (
+        "empty URI",
+        {"skills": SKILLS_FR.replace(HYGIENE, "")},
+        ("skills.csv", 4, "conceptUri"),
+    ),
+    (
+        "empty label",
+        {"skills": SKILLS_FR.replace("écouter activement", "")},
+        ("skills.csv", 5, "preferredLabel"),
+    ),
+    (
+        "duplicate group URI",
+        {"groups": GROUPS_FR.replace(HEALTH, SOCIAL)},
+        ("groups.csv", 4, SOCIAL),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changed", "where"),
+    [case[1:] for case in SKIPPABLE],
+    ids=[case[0] for case in SKIPPABLE],
+)
+def test_a_bad_row_is_reported_and_the_job_waits_for_a_choice(
+    skills_on, media, changed, where
+):
+    uploads = files("fr")
+    uploads.update({role: text.encode() for role, text in changed.items()})
+    job = run_job(skills_on, ESCO_IMPORT, uploads)
+    assert job.status == Job.Status.CHOOSING
+    file, row, token = where
+    problems = [m for m in job.messages if "reason" in m]
+    assert [(m["file"], m["row"]) for m in problems] == [(file, row)]
+    assert token in problems[0]["reason"] and problems[0]["skippable"]
+    assert not Framework.objects.exists()
+    assert not Skill.objects.exists() and not SkillGroup.objects.exists()
+    # The files wait for the choice.
+    assert len(list((media / "skills" / "imports").rglob("*.csv"))) == 3
+
+
+def test_a_bad_row_next_to_a_broken_file_still_imports_nothing(skills_on):
+    skills = SKILLS_FR.replace("écouter activement", "")
+    relations = RELATIONS + f"SkillGroup,{ROOT},SkillGroup,{HEALTH}\r\n"
+    job = import_esco(
+        skills_on, "fr", skills=skills.encode(), relations=relations.encode()
+    )
+    assert job.status == Job.Status.FAILED
+    assert not Framework.objects.exists()
 
 
 def test_a_file_that_is_not_utf8_is_refused_at_its_row(skills_on):
@@ -476,14 +515,19 @@ def test_the_full_v1_0_file_imports_in_reasonable_time(skills_on):
 
 
 @needs_full
-def test_the_full_us_english_file_is_refused_for_its_untranslated_skills(skills_on):
+def test_the_full_us_english_file_offers_to_leave_out_its_untranslated_skills(
+    skills_on,
+):
     """ESCO v1.0's en-us file leaves 13 skills without a label: each is listed,
-    and nothing is imported."""
+    nothing is imported until the coordinator chooses, and the rest is ready."""
     job = run_job(skills_on, ESCO_IMPORT, full_files("en"), language="en")
-    assert job.status == Job.Status.FAILED
-    rows = [m["row"] for m in job.messages if m["file"] == "skills.csv"]
+    assert job.status == Job.Status.CHOOSING
+    problems = [m for m in job.messages if "reason" in m]
+    rows = [m["row"] for m in problems if m["file"] == "skills.csv"]
     assert len(rows) == 13 and rows[0] == 328
-    assert all("preferredLabel" in m["reason"] for m in job.messages)
+    assert all("preferredLabel" in m["reason"] for m in problems)
+    ready = next(m["ready"] for m in job.messages if "ready" in m)
+    assert ready["skills"] == 13485 - 13 and ready["rows"] == 13
     assert not Skill.objects.exists()
 
 
@@ -634,6 +678,104 @@ def test_rows_may_come_in_any_order(skills_on):
     assert job.status == Job.Status.DONE, job.messages
     assert Skill.objects.get().group.parent.name == "Parent"
     assert SkillGroup.objects.get(name="Soirs").parent.name == "Accueil"
+
+
+# ---------------------------------------------------------------------------
+# Where the groups come from
+
+# v1.1+'s skillsHierarchy_<lang>.csv: one row per group, its ancestors before it.
+HIERARCHY_EN = (
+    "Level 0 URI,Level 0 preferred term,Level 1 URI,Level 1 preferred term,"
+    "Level 2 URI,Level 2 preferred term,Description,Level 0 code,Level 1 code\n"
+    f"{ROOT},transversal skills,,,,,All of them.,T,\n"
+    f"{ROOT},transversal skills,{SOCIAL},social interaction,,,With others.,T,T1\n"
+    f"{ROOT},transversal skills,{HEALTH},health and safety,,,,T,T2\n"
+)
+
+
+def skills_en_with_groups():
+    """The v1.1+ skills file naming each skill's group, as ESCO's does."""
+    return (
+        SKILLS_EN.replace(
+            '"Receive people kindly.\nListen to what they ask.",,',
+            f'"Receive people kindly.\nListen to what they ask.",{SOCIAL},'
+            "social interaction",
+        )
+        .replace("show empathy,released,,,,", f"show empathy,released,,,{SOCIAL},")
+        .replace("Follow hygiene rules.,,", f"Follow hygiene rules.,{HEALTH},")
+        .replace("Pay attention.,,", f"Pay attention.,{WELCOME},")
+    )
+
+
+def test_nested_groups_come_from_the_skills_hierarchy_file(skills_on):
+    job = import_esco(
+        skills_on,
+        "en",
+        skills=skills_en_with_groups().encode(),
+        groups=None,
+        relations=HIERARCHY_EN.encode(),
+    )
+    assert job.status == Job.Status.DONE, job.messages
+    framework = Framework.objects.get()
+    assert group_of(framework, EMPATHY) == [SOCIAL, ROOT]
+    assert group_of(framework, HYGIENE) == [HEALTH, ROOT]
+    assert group_of(framework, LISTEN) == [SOCIAL, ROOT]  # under a skill
+    assert SkillGroup.objects.get(uri=ROOT).name == "transversal skills"
+    assert SkillGroup.objects.get(uri=SOCIAL).description == "With others."
+    assert not [m for m in job.messages if "warning" in m]
+
+
+def test_without_a_hierarchy_file_the_groups_are_flat_and_the_import_says_so(
+    skills_on,
+):
+    job = import_esco(
+        skills_on,
+        "en",
+        skills=skills_en_with_groups().encode(),
+        relations=None,
+    )
+    assert job.status == Job.Status.DONE, job.messages
+    groups = SkillGroup.objects.all()
+    assert {g.uri for g in groups} == {SOCIAL, HEALTH}
+    assert all(g.parent is None for g in groups)
+    warnings = [m["warning"] for m in job.messages if "warning" in m]
+    assert any("skillsHierarchy" in w for w in warnings), warnings
+
+
+def test_parsing_without_a_hierarchy_file_marks_the_tree_flat():
+    with_file, _p = parse_esco(**_as_kwargs(files("fr")))
+    without, _p = parse_esco(skills_en_with_groups().encode())
+    assert not with_file.flat
+    assert without.flat and {g.parent for g in without.groups} == {None}
+
+
+EMPTY = ESCO + "g-empty"
+
+
+def with_an_empty_group(uploads):
+    """A group under "social interaction" that holds no skill of the file."""
+    uploads["groups"] += f"SkillGroup,{EMPTY},groupe vide,,\r\n".encode()
+    uploads["relations"] += f"SkillGroup,{EMPTY},SkillGroup,{SOCIAL}\r\n".encode()
+    return uploads
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"roots": SOCIAL}, {"search": "accueillir"}, {}],
+    ids=["a group", "a search", "everything"],
+)
+def test_an_import_brings_no_group_without_skills(skills_on, params):
+    uploads = with_an_empty_group(files("fr"))
+    job = run_job(skills_on, ESCO_IMPORT, uploads, language="fr", **params)
+    assert job.status == Job.Status.DONE, job.messages
+    assert Skill.objects.exists()
+    assert set(SkillGroup.objects.values_list("uri", flat=True)) <= {
+        ROOT,
+        SOCIAL,
+        HEALTH,
+    }
+    for group in SkillGroup.objects.all():  # each holds a skill, here or below
+        assert Skill.objects.filter(group__in=[group, *group.children.all()])
 
 
 def test_without_the_groups_file_the_coordinator_is_told_why_skills_have_none(
@@ -802,6 +944,106 @@ def test_the_rows_to_fix_are_shown_on_the_job_page(
     assert "skills-import-problems" in page
     assert "skills_fr.csv" in page and WELCOME in page
     assert not Framework.objects.exists()
+
+
+def waiting_job(client, django_capture_on_commit_callbacks):
+    """An upload through the admin whose fourth skill has no label."""
+    broken = SKILLS_FR.replace("écouter activement", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_esco(
+            client, skills_file=SimpleUploadedFile("skills_fr.csv", broken.encode())
+        )
+    assert response.status_code == 302
+    return Job.objects.get(), response["Location"]
+
+
+def choose(client, job, choice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("skills_job_choice", args=[job.pk]), {"choice": choice}
+        )
+    assert response["Location"] == reverse("skills_job", args=[job.pk])
+    return client.get(response["Location"]).content.decode()
+
+
+def test_the_job_page_reports_each_bad_row_and_offers_the_choice(
+    coordinator_client, skills_on, django_capture_on_commit_callbacks
+):
+    job, location = waiting_job(coordinator_client, django_capture_on_commit_callbacks)
+    assert job.status == Job.Status.CHOOSING
+    page = coordinator_client.get(location).content.decode()
+    assert "skills_fr.csv, ligne 5\u00a0: La colonne preferredLabel est vide." in page
+    assert "1 ligne ne peut pas être importée" in page
+    assert 'value="rest"' in page and "Importer les 3 autres compétences" in page
+    assert 'value="nothing"' in page and "Ne rien importer" in page
+    assert 'http-equiv="refresh"' not in page  # it waits for a person, not a job
+    status = coordinator_client.get(reverse("skills_job_status", args=[job.pk]))
+    assert status.json()["finished"] is True
+
+
+def test_importing_the_rest_leaves_out_the_bad_rows_and_lists_them(
+    coordinator_client, skills_on, media, django_capture_on_commit_callbacks
+):
+    job, _location = waiting_job(coordinator_client, django_capture_on_commit_callbacks)
+    page = choose(coordinator_client, job, "rest", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.messages
+    assert set(names(Framework.objects.get(name="Entraide"))) == {
+        WELCOME,
+        EMPATHY,
+        HYGIENE,
+    }
+    assert "skills-import-summary" in page
+    assert "Ces lignes ont été laissées de côté" in page
+    assert "skills_fr.csv, ligne 5" in page
+    assert not list((media / "skills" / "imports").rglob("*.csv"))
+
+
+def test_importing_nothing_changes_nothing(
+    coordinator_client, skills_on, media, django_capture_on_commit_callbacks
+):
+    job, _location = waiting_job(coordinator_client, django_capture_on_commit_callbacks)
+    page = choose(
+        coordinator_client, job, "nothing", django_capture_on_commit_callbacks
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert "Rien n'a été importé, comme vous l'avez choisi" in page
+    assert "skills_fr.csv, ligne 5" in page
+    assert not Framework.objects.exists() and not Skill.objects.exists()
+    assert not list((media / "skills" / "imports").rglob("*.csv"))
+    # A late "import the rest" (another tab) changes nothing either.
+    choose(coordinator_client, job, "rest", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED and not Skill.objects.exists()
+
+
+def test_a_choice_that_is_neither_changes_nothing(
+    coordinator_client, skills_on, django_capture_on_commit_callbacks
+):
+    job, _location = waiting_job(coordinator_client, django_capture_on_commit_callbacks)
+    choose(coordinator_client, job, "everything", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.status == Job.Status.CHOOSING and not Skill.objects.exists()
+
+
+def test_the_choice_is_not_found_for_another_organisations_job(
+    coordinator_client, skills_on, enable_plugin
+):
+    other = make_organisation("Les Amis du Parc", "b.test")
+    enable_plugin(other, "skills")
+    theirs = Job.objects.create(
+        organisation=other,
+        kind=ESCO_IMPORT,
+        params={},
+        status=Job.Status.CHOOSING,
+    )
+    response = coordinator_client.post(
+        reverse("skills_job_choice", args=[theirs.pk]), {"choice": "rest"}
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Job.Status.CHOOSING
 
 
 # ---------------------------------------------------------------------------

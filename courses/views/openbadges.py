@@ -47,14 +47,7 @@ def assertion(request, uuid):
     award = _award(uuid)
     if award.revoked_at:
         # Open Badges 2.0: a revoked hosted assertion answers 410 and says so.
-        return _json(
-            {
-                "id": badges.assertion_json(award)["id"],
-                "revoked": True,
-                "revocationReason": award.revocation_reason,
-            },
-            status=410,
-        )
+        return _json(badges.revoked_assertion_json(award), status=410)
     return _json(badges.assertion_json(award))
 
 

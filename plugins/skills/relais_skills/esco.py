@@ -8,9 +8,16 @@ read alike.
 
 Plain Python: the only Django used here is gettext, for the messages to the
 coordinator. Reading never stops at the first problem, so one pass lists every row to
-fix; a caller imports a ``Tree`` only when there is no ``Problem`` at all. The
-database side is ``relais_skills.imports``; the custom CSV layout,
-``relais_skills.csvframework``, shares the reading helpers below.
+fix. A problem is *skippable* when it is about one concept's row (an empty label, a
+bad or repeated URI): the ``Tree`` is then built without that row, and the
+coordinator chooses to import the rest or nothing. Any other problem (a missing
+column, a malformed file, a loop) forbids the import. The database side is
+``relais_skills.imports``; the custom CSV layout, ``relais_skills.csvframework``,
+shares the reading helpers below.
+
+The hierarchy comes from ``broaderRelationsSkillPillar.csv`` or, from v1.1,
+``skillsHierarchy_<lang>.csv`` (one row per group, its ancestors in the "Level N"
+columns before it). Without either, groups are flat and the import says so.
 
 What ESCO's shape becomes here:
 
@@ -26,6 +33,7 @@ What ESCO's shape becomes here:
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,41 +54,56 @@ APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`", "'"))
 
 @dataclass(frozen=True)
 class Problem:
-    """Malformed input: nothing is imported. ``row`` counts records as a
-    spreadsheet shows them (the header is row 1); 0 when it is about no row."""
+    """Malformed input. ``row`` counts records as a spreadsheet shows them (the
+    header is row 1); 0 when it is about no row. A ``skippable`` problem concerns
+    that row alone, which the import can leave out."""
 
     file: str
     row: int
     reason: str
+    skippable: bool = False
 
     def as_message(self):
-        return {"file": self.file, "row": self.row, "reason": self.reason}
+        message = {"file": self.file, "row": self.row, "reason": self.reason}
+        if self.skippable:
+            message["skippable"] = True
+        return message
 
 
 class Problems(list):
-    """Problems, capped: past ``MAX_PROBLEMS`` only the number is kept."""
+    """Problems, capped: past ``MAX_PROBLEMS`` only the number of rows is kept
+    (a problem about no row, as what it means for the whole import, is kept)."""
 
     def __init__(self):
         super().__init__()
         self.more = 0
+        self.more_blocking = False
+        self.skipped_rows = 0  # every skippable problem, past the cap too
 
-    def add(self, file, row, reason):
-        if len(self) < MAX_PROBLEMS:
-            self.append(Problem(file, row, reason))
+    def add(self, file, row, reason, *, skippable=False):
+        self.skipped_rows += skippable
+        if len(self) < MAX_PROBLEMS or not row:
+            self.append(Problem(file, row, reason, skippable))
         else:
             self.more += 1
+            self.more_blocking = self.more_blocking or not skippable
+
+    @property
+    def blocking(self):
+        """Whether a problem forbids importing anything, even without its row."""
+        return self.more_blocking or any(not p.skippable for p in self)
 
     def as_messages(self):
         messages = [problem.as_message() for problem in self]
         if self.more:
-            messages.append(
-                {
-                    "file": "",
-                    "row": 0,
-                    "reason": _("… and %(count)s more problems.")
-                    % {"count": self.more},
-                }
-            )
+            message = {
+                "file": "",
+                "row": 0,
+                "reason": _("… and %(count)s more problems.") % {"count": self.more},
+            }
+            if not self.more_blocking:
+                message["skippable"] = True
+            messages.append(message)
         return messages
 
 
@@ -129,6 +152,7 @@ class Tree:
     skills: list[Node] = field(default_factory=list)
     authoritative: bool = False
     warnings: list[str] = field(default_factory=list)
+    flat: bool = False  # groups side by side, for want of a hierarchy file
 
     def __len__(self):
         return len(self.groups) + len(self.skills)
@@ -271,9 +295,14 @@ def normalise(text):
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
-def check_uri(uri, file, row, problems, column="conceptUri"):
+def check_uri(uri, file, row, problems, column="conceptUri", *, skippable=False):
     if not uri:
-        problems.add(file, row, _("The %(column)s is empty.") % {"column": column})
+        problems.add(
+            file,
+            row,
+            _("The %(column)s is empty.") % {"column": column},
+            skippable=skippable,
+        )
         return False
     if len(uri) > MAX_URI or any(c.isspace() for c in uri):
         problems.add(
@@ -281,14 +310,20 @@ def check_uri(uri, file, row, problems, column="conceptUri"):
             row,
             _("“%(uri)s” is not a valid URI (no spaces, %(max)s characters at most).")
             % {"uri": uri[:80], "max": MAX_URI},
+            skippable=skippable,
         )
         return False
     return True
 
 
-def check_name(name, file, row, problems, column="preferredLabel"):
+def check_name(name, file, row, problems, column="preferredLabel", *, skippable=False):
     if not name:
-        problems.add(file, row, _("The %(column)s is empty.") % {"column": column})
+        problems.add(
+            file,
+            row,
+            _("The %(column)s is empty.") % {"column": column},
+            skippable=skippable,
+        )
         return False
     if len(name) > MAX_NAME:
         problems.add(
@@ -296,6 +331,7 @@ def check_name(name, file, row, problems, column="preferredLabel"):
             row,
             _("The %(column)s is longer than %(max)s characters.")
             % {"column": column, "max": MAX_NAME},
+            skippable=skippable,
         )
         return False
     return True
@@ -325,8 +361,11 @@ class Relation:
     broader_type: str
 
 
-def read_concepts(data, file, kind, problems):
-    """Skills (``kind`` "skill") or groups of an ESCO file, by URI."""
+def read_concepts(data, file, kind, problems, skipped=None):
+    """Skills (``kind`` "skill") or groups of an ESCO file, by URI. A row with a
+    bad URI or label is a skippable problem; the URIs of those left out go to
+    ``skipped``, so that the hierarchy still knows what they were."""
+    skipped = set() if skipped is None else skipped
     table = read_table(data, file, ("conceptUri", "preferredLabel"), problems)
     if table is None:
         return {}
@@ -350,9 +389,11 @@ def read_concepts(data, file, kind, problems):
             problems.add(file, row, reason)
             continue
         uri, name = cells["concepturi"], cells["preferredlabel"]
-        valid = check_uri(uri, file, row, problems)
-        valid = check_name(name, file, row, problems) and valid
+        valid_uri = check_uri(uri, file, row, problems, skippable=True)
+        valid = check_name(name, file, row, problems, skippable=True) and valid_uri
         if not valid:
+            if valid_uri and uri not in rows:
+                skipped.add(uri)
             continue
         if uri in rows:
             problems.add(
@@ -360,6 +401,7 @@ def read_concepts(data, file, kind, problems):
                 row,
                 _("The URI %(uri)s is already on row %(row)s.")
                 % {"uri": uri, "row": rows[uri]},
+                skippable=True,
             )
             continue
         rows[uri] = row
@@ -379,8 +421,16 @@ def read_concepts(data, file, kind, problems):
     return concepts
 
 
-def read_relations(data, file, problems):
-    """The rows of ``broaderRelationsSkillPillar.csv``; a repeated row is read once."""
+LEVEL_URI = re.compile(r"level (\d+) uri")
+
+
+def read_relations(data, file, problems, names=None):
+    """The rows of ``broaderRelationsSkillPillar.csv``, or those made from
+    ``skillsHierarchy_<lang>.csv`` (whose group names go to ``names``); a
+    repeated relation is read once."""
+    first_line = data.split(b"\n", 1)[0].lower()
+    if b"level 0 uri" in first_line:
+        return read_levels(data, file, problems, {} if names is None else names)
     table = read_table(data, file, ("conceptUri", "broaderUri"), problems)
     if table is None:
         return []
@@ -406,6 +456,48 @@ def read_relations(data, file, problems):
                 cells.get("broadertype", ""),
             )
         )
+    return relations
+
+
+def read_levels(data, file, problems, names):
+    """``skillsHierarchy_<lang>.csv``: a row per group, its path from the top in
+    the "Level 0 URI", "Level 1 URI"… columns (with each level's "preferred
+    term"), the group itself at the deepest level filled. Its relations are
+    those between consecutive levels; its names, those of the file's language."""
+    table = read_table(data, file, ("Level 0 URI",), problems)
+    if table is None:
+        return []
+    levels = sorted(
+        int(match[1]) for name in table.header if (match := LEVEL_URI.fullmatch(name))
+    )
+    relations, seen = [], set()
+    for row, cells in table.rows:
+        path = []
+        for level in levels:
+            uri = cells.get(f"level {level} uri", "")
+            if not uri:
+                break
+            if not check_uri(uri, file, row, problems, f"Level {level} URI"):
+                path = []
+                break
+            path.append(uri)
+            name = cells.get(f"level {level} preferred term", "")
+            if name and len(name) <= MAX_NAME:
+                names.setdefault(uri, Concept(uri, name, "", [], row))
+        if path and path[-1] in names and cells.get("description"):
+            concept = names[path[-1]]
+            if concept.row == row:
+                concept.description = cells["description"]
+        for above, uri in itertools.pairwise(path):
+            if (uri, above) in seen:
+                continue
+            if uri == above:
+                problems.add(
+                    file, row, _("%(uri)s is its own broader concept.") % {"uri": uri}
+                )
+                continue
+            seen.add((uri, above))
+            relations.append(Relation(row, uri, above, GROUP_TYPE, GROUP_TYPE))
     return relations
 
 
@@ -447,35 +539,54 @@ def parse_esco(skills, *, groups=None, relations=None, selection=None, names=Non
     }
     selection = selection or Selection()
     problems = Problems()
-    skill_concepts = read_concepts(skills, names["skills"], "skill", problems)
+    skipped = set()
+    skill_concepts = read_concepts(skills, names["skills"], "skill", problems, skipped)
     group_concepts = (
         read_concepts(groups, names["groups"], "group", problems) if groups else {}
     )
+    # v1.1+ skills files name each skill's broader concepts themselves.
+    links = [
+        Relation(concept.row, concept.uri, broader, SKILL_TYPE, "")
+        for concept in skill_concepts.values()
+        for broader in concept.broader
+        if broader != concept.uri
+    ]
     if relations:
-        links = read_relations(relations, names["relations"], problems)
-    else:  # v1.1+ skills files name each skill's broader concepts themselves
-        links = [
-            Relation(concept.row, concept.uri, broader, SKILL_TYPE, "")
-            for concept in skill_concepts.values()
-            for broader in concept.broader
-            if broader != concept.uri
-        ]
-    if problems:
+        level_names = {}
+        read = read_relations(relations, names["relations"], problems, level_names)
+        if level_names:  # skillsHierarchy: groups only, skills link from above
+            links += read
+            for uri, concept in level_names.items():
+                group_concepts.setdefault(uri, concept)
+        else:
+            links = read
+    if problems.blocking:
         return Tree(), problems
-    hierarchy = Hierarchy(skill_concepts, group_concepts, links)
+    hierarchy = Hierarchy(skill_concepts, group_concepts, links, skipped)
     hierarchy.check_cycles(
         names["relations"] if relations else names["skills"], problems
     )
-    if problems:
+    if problems.blocking:
         return Tree(), problems
-    return hierarchy.select(selection, problems), problems
+    tree = hierarchy.select(selection, problems)
+    if not relations and tree.groups:
+        tree.flat = True
+        tree.warnings.append(
+            _(
+                "Without a hierarchy file (broaderRelationsSkillPillar.csv or "
+                "skillsHierarchy_<language>.csv), the groups are imported flat, "
+                "side by side: add it to nest them."
+            )
+        )
+    return tree, problems
 
 
 class Hierarchy:
     """The broader relations between concepts, and which concepts are groups."""
 
-    def __init__(self, skills, groups, relations):
+    def __init__(self, skills, groups, relations, skipped=frozenset()):
         self.skills = skills
+        self.skipped = skipped  # skills left out, that are no groups either
         self.relations = relations
         self.broader, self.narrower = {}, {}
         for relation in relations:
@@ -487,7 +598,11 @@ class Hierarchy:
             for uri, name in zip(concept.broader, concept.broader_names, strict=False):
                 if uri not in skills:
                     self.group_names.setdefault(uri, name)
-        self.groups = {uri: g for uri, g in groups.items() if uri not in skills}
+        self.groups = {
+            uri: g
+            for uri, g in groups.items()
+            if uri not in skills and uri not in skipped
+        }
         for uri, name in self.group_names.items():
             if uri not in self.groups:
                 self.groups[uri] = Concept(uri, name, "", [], 0)
@@ -526,7 +641,7 @@ class Hierarchy:
         said = {r.uri for r in self.relations if r.type == GROUP_TYPE}
         said |= {r.broader for r in self.relations if r.broader_type == GROUP_TYPE}
         said |= {r.broader for r in self.relations if r.broader not in self.skills}
-        return said - self.groups.keys() - self.skills.keys()
+        return said - self.groups.keys() - self.skills.keys() - self.skipped
 
     def label(self, uri):
         concept = self.skills.get(uri) or self.groups.get(uri)
@@ -580,20 +695,26 @@ class Hierarchy:
                     0,
                     _("The group %(uri)s is in none of the files.") % {"uri": uri},
                 )
-        if problems:
+        if problems.blocking:
             return Tree()
         if selection.everything:
             skill_uris = list(self.skills)
-            group_uris = set(self.groups)
         else:
             under = self.below(selection.roots)
             matching = _matching(self.skills.values(), selection.searches)
             skill_uris = [u for u in self.skills if u in under or u in matching]
-            group_uris = {u for u in under if u in self.groups}
-            group_uris |= {self.nearest_group(u) for u in skill_uris} - {None}
-        if not skill_uris and not group_uris:
-            problems.add("", 0, _("No skill matches the groups and search chosen."))
+        if not skill_uris:
+            problems.add(
+                "",
+                0,
+                _("No skill of the file can be imported.")
+                if selection.everything
+                else _("No skill matches the groups and search chosen."),
+            )
             return Tree()
+        # Only the groups that hold a skill: ESCO has hundreds of groups, and a
+        # part of it must not bring the empty ones.
+        group_uris = {self.nearest_group(u) for u in skill_uris} - {None}
         # Each chosen group brings the groups above it, so the tree stays whole.
         for uri in list(group_uris):
             parent = self.nearest_group(uri)

@@ -13,6 +13,7 @@ from functools import partial, wraps
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lms.exports import spreadsheet_response
 from lms.models.people import PEOPLE_MANAGERS
@@ -31,6 +33,7 @@ from relais_skills.csvframework import HEADER
 from relais_skills.imports import (
     CSV_IMPORT,
     ESCO_IMPORT,
+    choose,
     framework_export_rows,
     live_progress,
     store_upload,
@@ -45,6 +48,10 @@ ESCO_LANGUAGES = frozenset({
     "ar", "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
     "hu", "is", "it", "lt", "lv", "mt", "nl", "no", "pl", "pt", "ro", "sk", "sl",
     "sv", "uk",
+})  # fmt: skip
+# A job in these states is no longer working: its page stops polling.
+SETTLED = frozenset({
+    Job.Status.DONE, Job.Status.FAILED, Job.Status.CHOOSING, Job.Status.CANCELLED,
 })  # fmt: skip
 
 
@@ -171,9 +178,10 @@ class EscoImportForm(TargetForm):
         label=gettext_lazy("Hierarchy file"),
         required=False,
         help_text=gettext_lazy(
-            "broaderRelationsSkillPillar.csv: which group each skill belongs to. "
-            "Without it, the skills file's own broader concepts are used when it "
-            "has them."
+            "broaderRelationsSkillPillar.csv or skillsHierarchy_<language>.csv: how "
+            "the groups nest and which group each skill belongs to. Without it, "
+            "the groups are flat and the skills file's own broader concepts are "
+            "used when it has them."
         ),
     )
     language = forms.ChoiceField(label=gettext_lazy("Language of the files"))
@@ -337,11 +345,23 @@ def _job(request, pk):
     return get_object_or_404(Job.objects.for_organisation(request.organisation), pk=pk)
 
 
+class ChoiceForm(forms.Form):
+    """What to do with a file some of whose rows cannot be imported."""
+
+    choice = forms.ChoiceField(
+        choices=[
+            ("rest", gettext_lazy("Import the rest")),
+            ("nothing", gettext_lazy("Import nothing")),
+        ]
+    )
+
+
 @managers_only
 def job_page(request, pk):
     job = _job(request, pk)
     done, total = live_progress(job)
     summary = next((m["summary"] for m in job.messages if "summary" in m), None)
+    ready = next((m["ready"] for m in job.messages if "ready" in m), None)
     return render(
         request,
         "relais_skills/imports/job.html",
@@ -350,8 +370,9 @@ def job_page(request, pk):
             "done": done,
             "total": total,
             "label": progress_label(job.status, done, total),
-            "finished": job.status in (Job.Status.DONE, Job.Status.FAILED),
+            "finished": job.status in SETTLED,
             "summary": summary,
+            "ready": ready,
             "framework": summary
             and Framework.objects.owned_by(request.organisation)
             .filter(pk=summary["framework"])
@@ -361,6 +382,26 @@ def job_page(request, pk):
             "problems": [m for m in job.messages if "reason" in m],
         },
     )
+
+
+@managers_only
+@require_POST
+def job_choice(request, job_id):
+    """Import the rows that can be, or nothing, for a job waiting for a choice."""
+    job = _job(request, job_id)
+    form = ChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to import the rest or nothing."))
+        return redirect("skills_job", job.pk)
+    import_rest = form.cleaned_data["choice"] == "rest"
+    with transaction.atomic():
+        if not choose(job, import_rest):
+            messages.info(request, _("This import no longer waits for a choice."))
+        elif import_rest:
+            transaction.on_commit(partial(run_import.enqueue, job.pk))
+        else:
+            messages.success(request, _("Nothing was imported."))
+    return redirect("skills_job", job.pk)
 
 
 @managers_only
@@ -384,7 +425,7 @@ def job_status(request, pk):
             "done": done,
             "total": total,
             "percent": int(100 * done / total) if total else 0,
-            "finished": job.status in (Job.Status.DONE, Job.Status.FAILED),
+            "finished": job.status in SETTLED,
             "label": progress_label(job.status, done, total),
         }
     )
@@ -408,6 +449,7 @@ urlpatterns = [
     path("skills/imports/csv/", import_csv, name="skills_import_csv"),
     path("skills/imports/<int:pk>/", job_page, name="skills_job"),
     path("skills/imports/<int:pk>/status/", job_status, name="skills_job_status"),
+    path("skills/imports/<int:job_id>/choice/", job_choice, name="skills_job_choice"),
     path("skills/imports/<int:pk>/download", job_download, name="skills_job_download"),
     path("skills/frameworks/<int:pk>/export.csv", export_csv, name="skills_export_csv"),
 ]

@@ -2,9 +2,12 @@
 a background ``Job``, and the rows of a framework's CSV export.
 
 The files are read first (``relais_skills.esco``, ``relais_skills.csvframework``,
-plain Python); a file with any problem imports nothing, and the job lists the rows
-to fix. A clean file is written in one transaction, in batches (bulk inserts and
-updates), telling the job how far it got every ``BATCH`` items.
+plain Python); a file with a problem imports nothing, and the job lists the rows
+to fix. When every problem of an ESCO file is a row that can be left out (a
+release with a few untranslated labels), the job waits (``CHOOSING``) with its
+files kept, until the coordinator chooses to import the rest (``skip_rows``) or
+nothing (``CANCELLED``). A clean file is written in one transaction, in batches
+(bulk inserts and updates), telling the job how far it got every ``BATCH`` items.
 
 Items are matched, never duplicated: by URI, or, without one, by name under the
 same parent. Importing ESCO again, in the same or another language, updates
@@ -289,9 +292,11 @@ def run_job(job_id):
     if not started:
         return None
     job = Job.objects.select_related("organisation").get(pk=job_id)
+    status = None
     with translation.override(job.params.get("ui_language")):
         try:
-            return _run(job)
+            status = _run(job)
+            return status
         except ImportRefused as refused:
             _finish(
                 job, Job.Status.FAILED, [{"file": "", "row": 0, "reason": str(refused)}]
@@ -307,10 +312,32 @@ def run_job(job_id):
             )  # fmt: skip
             raise
         finally:
-            for stored in job.params.get("files", {}).values():
-                default_storage.delete(stored["path"])
+            if status != Job.Status.CHOOSING:  # the files wait for the choice
+                delete_files(job)
             cache.delete(progress_key(job.pk))
     return Job.Status.FAILED
+
+
+def delete_files(job):
+    for stored in job.params.get("files", {}).values():
+        default_storage.delete(stored["path"])
+
+
+def choose(job, import_rest):
+    """The coordinator's answer to a job waiting for a choice: queue it again to
+    import the rows that can be (True), or import nothing (False). Whether the
+    job was waiting: a second answer changes nothing."""
+    waiting = Job.objects.filter(pk=job.pk, status=Job.Status.CHOOSING)
+    if import_rest:
+        return bool(
+            waiting.update(
+                status=Job.Status.QUEUED, params={**job.params, "skip_rows": True}
+            )
+        )
+    if not waiting.update(status=Job.Status.CANCELLED, finished_at=timezone.now()):
+        return False
+    transaction.on_commit(partial(delete_files, job))
+    return True
 
 
 def _run(job):
@@ -342,9 +369,22 @@ def _run(job):
         if target is not None:
             existing = set(target.groups.exclude(uri="").values_list("uri", flat=True))
         tree, problems = parse_framework_csv(files["file"], names["file"], existing)
-    if problems:
+    if problems.blocking:
         _finish(job, Job.Status.FAILED, problems.as_messages())
         return Job.Status.FAILED
+    if problems and not params.get("skip_rows"):
+        ready = {
+            "skills": len(tree.skills),
+            "groups": len(tree.groups),
+            "rows": problems.skipped_rows,
+        }
+        _finish(
+            job,
+            Job.Status.CHOOSING,
+            [*problems.as_messages(), {"ready": ready}],
+            finished_at=None,
+        )
+        return Job.Status.CHOOSING
     Job.objects.filter(pk=job.pk).update(total=len(tree))
 
     def progress(done, total):
@@ -371,6 +411,7 @@ def _run(job):
         }
         messages = [{"summary": summary}]
         messages += [{"warning": warning} for warning in tree.warnings]
+        messages += problems.as_messages()  # the rows left out, as chosen
         _finish(job, Job.Status.DONE, messages, done=len(tree))
     return Job.Status.DONE
 
@@ -386,6 +427,5 @@ SUMMARY_KEYS = (
 
 
 def _finish(job, status, messages, **fields):
-    Job.objects.filter(pk=job.pk).update(
-        status=status, messages=messages, finished_at=timezone.now(), **fields
-    )
+    fields.setdefault("finished_at", timezone.now())
+    Job.objects.filter(pk=job.pk).update(status=status, messages=messages, **fields)

@@ -431,6 +431,9 @@ class Job(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", pgettext_lazy("job status", "Failed")
+        # Some rows cannot be imported: the coordinator imports the rest or nothing.
+        CHOOSING = "choosing", _("Waiting for your choice")
+        CANCELLED = "cancelled", _("Nothing imported, as chosen")
 
     organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)  # "esco-import", "csv-import", "export"…
