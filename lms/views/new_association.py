@@ -216,14 +216,16 @@ class Draft:
         data = data if data is not None else self.data(step)
         return FORMS[step](data, files, federation=self.federation)
 
-    def forms(self):
-        return {step: self.form(step) for step in FORMS}
-
-    def first_incomplete(self):
-        for step, form in self.forms().items():
+    def cleaned(self):
+        """Every screen's cleaned data, validated again now, and the first screen
+        still to fill in or correct (None when all are valid)."""
+        cleaned = {}
+        for step in FORMS:
+            form = self.form(step)
             if not form.is_bound or not form.is_valid():
-                return step
-        return None
+                return cleaned, step
+            cleaned[step] = form.cleaned_data
+        return cleaned, None
 
     def clear(self):
         self.request.session.pop(SESSION_KEY, None)
@@ -282,12 +284,11 @@ def new_association(request):
 
 
 def _summary(request, draft):
-    incomplete = draft.first_incomplete()
+    cleaned, incomplete = draft.cleaned()
     if incomplete:
         if request.method == "POST":
             messages.error(request, _("Please complete this screen first."))
         return redirect(_step_url(incomplete))
-    cleaned = {step: form.cleaned_data for step, form in draft.forms().items()}
     new = NewAssociation(
         name=cleaned["identity"]["name"],
         hostname=cleaned["identity"]["address"],
