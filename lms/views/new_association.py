@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.models import Site
 
 from lms.colours import validate_brand_colour
 from lms.models import Membership, Role
@@ -313,7 +314,7 @@ def _summary(request, draft):
         return redirect(site.root_url + handover_path(request.user, site))
     choices = PluginsForm(federation=draft.federation).fields["plugins"].choices
     plugin_names = dict(choices)
-    return render(
+    response = render(
         request,
         "lms/new_association/summary.html",
         {
@@ -328,6 +329,11 @@ def _summary(request, draft):
             "teams": DEFAULT_TEAMS[new.language],
         },
     )
+    # "Create" ends on the new association's own address: the page's policy lets
+    # this one form lead there (form-action also governs where a POST redirects).
+    address = Site(hostname=new.hostname, port=draft.federation.port).root_url
+    response._csp_update = {"form-action": [address]}
+    return response
 
 
 def handover_path(user, site):
