@@ -433,3 +433,16 @@ def test_the_federation_admin_may_not_from_a_member_associations_address(
     member(Site.objects.get(hostname="entraide.test"), Role.ADMIN, user=founder)
 
     assert admin_client.get(FLOW, HTTP_HOST="entraide.test").status_code == 403
+
+
+def test_the_summary_reads_the_database_a_fixed_number_of_times(
+    admin_client, django_assert_max_num_queries
+):
+    identity(admin_client)
+    look(admin_client)
+    features(admin_client, plugins=[plugin.label for plugin in installed_plugins()])
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(f"{FLOW}?step=summary", HTTP_HOST=FEDERATION_HOST)
+
+    assert response.status_code == 200
