@@ -271,6 +271,16 @@ def test_a_malformed_address_is_refused_with_an_example(admin_client, address):
     assert "Utilisez seulement des lettres minuscules" in text(response)
 
 
+def test_a_refused_address_keeps_the_name_and_the_address_typed(admin_client):
+    response = identity(
+        admin_client, name="Les Jardins Partagés", address="les jardins"
+    )
+
+    page = text(response)
+    assert 'value="Les Jardins Partagés"' in page
+    assert 'value="les jardins"' in page
+
+
 def test_an_address_already_used_is_refused_and_names_the_address(
     admin_client, federation
 ):
