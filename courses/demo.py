@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from courses.badges import badge_font, drawable
 from courses.learning import assign_path
@@ -23,8 +23,10 @@ from courses.models import (
     OnboardingPath,
     PathStep,
 )
+from courses.starter_kit import course_catalogue
 from courses.statements import Authority, record_statement
-from lms.models import HomePage, OrganisationSettings, Role
+from lms.models import OrganisationSettings, Role
+from lms.new_association import create_organisation
 
 CHARTER = (
     "<p>En rejoignant Entraide Quartier, je m'engage à accueillir chaque personne "
@@ -66,19 +68,12 @@ def _federation():
     site = Site.objects.filter(hostname="federation.localhost").first()
     if site:
         return site
-    root = Page.get_first_root_node()
-    home = _child(
-        root,
-        HomePage,
-        "federation-solidaire",
-        title="Fédération Solidaire du Rhône",
-        introduction="Des formations partagées par les associations membres.",
-    )
-    return Site.objects.create(
-        hostname="federation.localhost",
+    return create_organisation(
+        "Fédération Solidaire du Rhône",
+        "federation.localhost",
         port=8000,
-        root_page=home,
-        site_name="Fédération Solidaire du Rhône",
+        slug="federation-solidaire",
+        introduction="Des formations partagées par les associations membres.",
     )
 
 
@@ -129,9 +124,7 @@ def construct_demo(site, people):
     settings.federation = federation
     settings.save()
 
-    catalogue = _child(
-        site.root_page, CourseIndexPage, "formations", title="Formations"
-    )
+    catalogue = course_catalogue(site)
     discover = _child(
         catalogue,
         CoursePage,

@@ -28,6 +28,13 @@ def add_learning_demo(site, people):
     construct_demo(site, people)
 
 
+@hooks.register("lms_construct_new_organisation")
+def add_starter_kit(site, languages):
+    from courses.starter_kit import construct_starter_kit
+
+    construct_starter_kit(site, languages)
+
+
 @hooks.register("lms_register_menu_items")
 def add_learning_links(request):
     links = [

@@ -22,11 +22,12 @@ def send_invitation(invitation_id: int) -> bool:
     if invitation is None:
         return False
     organisation = invitation.organisation
-    language = OrganisationSettings.for_site(organisation).language
-    with translation.override(language):
+    settings = OrganisationSettings.for_site(organisation)
+    with translation.override(settings.language):
         context = {
             "invitation": invitation,
             "organisation": organisation,
+            "message": settings.invitation_text.strip(),
             "link": organisation.root_url
             + reverse("lms:accept_invitation", args=[invitation.token]),
         }

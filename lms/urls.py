@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.plugins.urls import plugin_urlpatterns
-from lms.views import accounts, dashboard, people
+from lms.views import accounts, dashboard, new_association, people
 
 app_name = "lms"
 
@@ -48,6 +48,12 @@ lms_patterns = [
         "invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("associations/new/", new_association.new_association, name="new_association"),
+    path(
+        "associations/welcome/<str:token>/",
+        new_association.association_welcome,
+        name="new_association_welcome",
+    ),
     path("people/", people.people, name="people"),
     path("people/invite/", people.invite, name="invite"),
     path("people/<int:pk>/", people.person, name="person"),

@@ -52,12 +52,21 @@ class OrganisationSettings(BaseSiteSetting):
         help_text=_("The federation's shared courses are offered to your members."),
     )
 
+    invitation_text = models.TextField(
+        _("invitation message"),
+        blank=True,
+        help_text=_(
+            "A few words of welcome, added to every invitation e-mail above the link."
+        ),
+    )
+
     panels = [
         FieldPanel("theme"),
         FieldPanel("brand_colour"),
         FieldPanel("logo"),
         FieldPanel("language"),
         FieldPanel("federation"),
+        FieldPanel("invitation_text"),
     ]
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from lms.models import Invitation, Membership, Role
+from lms.new_association import is_federation
 from lms.plugins.activation import site_hooks
 from lms.views.access import member_required
 
@@ -31,6 +32,8 @@ def dashboard(request):
             )
             .pending()
             .count(),
+            founds_associations=(role == Role.ADMIN or request.user.is_superuser)
+            and is_federation(request.organisation),
         )
         template = "lms/dashboard_coordinator.html"
     elif role == Role.TRAINER:

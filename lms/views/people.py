@@ -85,8 +85,10 @@ def person_edit(request, pk):
 
 @manages_people
 def invite(request):
+    role = request.GET.get("role")  # "Invite your first volunteer" sets it
     form = InvitationForm(
         request.POST or None,
+        initial={"role": role} if role in Role.values else None,
         organisation=request.organisation,
         granted_by=request.user,
     )
