@@ -79,6 +79,17 @@ class StepState:
     def url(self):
         return step_kind(self.step.kind).url(self.step)
 
+    @property
+    def waiting(self):
+        """Open, not done, and in someone else's hands: a kind that names no
+        activity is completed by the coordinator's confirmation, never by the
+        learner (``courses.steps``)."""
+        return (
+            self.open
+            and not self.done
+            and step_kind(self.step.kind).object_id(self.step) is None
+        )
+
 
 def path_state(assignment, completions=None, today=None):
     """Every step of an assignment with its due date and status, in order."""
@@ -109,7 +120,22 @@ def step_states(steps, start_date, done, today=None):
 
 
 def next_step(states):
+    """The first open step not done, whoever does it (what a coordinator follows)."""
     return next((state for state in states if not state.done and state.open), None)
+
+
+def next_doable(states):
+    """The first open step the learner can do now: a step waiting on a
+    coordinator is skipped, so "what to do now" is never a dead end."""
+    return next(
+        (state for state in states if state.open and not (state.done or state.waiting)),
+        None,
+    )
+
+
+def waiting_steps(states):
+    """Open steps the learner waits on someone else for (an offline task)."""
+    return [state for state in states if state.waiting]
 
 
 def percent(states):
