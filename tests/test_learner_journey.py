@@ -258,3 +258,71 @@ def test_a_lesson_offers_to_open_a_document_the_browser_shows(client_a, org_a, l
     link = page[page.index(f'href="{rules.url}"') :].split(">", 1)[0]
     assert "download" not in link
     assert "Ouvrir : Le règlement" in page.replace("\xa0", " ")
+
+
+@pytest.fixture
+def mentor_then_course(org_a, enable_plugin):
+    """A "meet your mentor" step, then a course, in an organisation with mentoring."""
+    enable_plugin(org_a, "mentoring")
+    path = OnboardingPath.objects.create(organisation=org_a, title="Bienvenue")
+    PathStep.objects.create(path=path, kind="mentor", title="Mentor", sort_order=0)
+    PathStep.objects.create(
+        path=path,
+        kind="course",
+        title="Hygiène",
+        course=make_course(org_a, title="Hygiène", lessons=1),
+        sort_order=1,
+    )
+    return path
+
+
+def michel_proposed_to(org_a, lea):
+    from relais_mentoring import pairs
+    from relais_mentoring.models import MentorProfile
+
+    michel = member(org_a, Role.MENTOR)
+    MentorProfile.objects.create(
+        organisation=org_a,
+        user=michel,
+        status=MentorProfile.Status.APPROVED,
+        capacity=2,
+        languages=["fr"],
+    )
+    sophie = member(org_a, Role.COORDINATOR)
+    return pairs.propose(org_a, mentor=michel, mentee=lea, by=sophie)
+
+
+def next_title(lea, path):
+    from courses.models import PathAssignment
+
+    assignment = PathAssignment.objects.get(user=lea, path=path)
+    state = next_doable(path_state(assignment))
+    return state.step.title if state else None
+
+
+def test_a_proposed_mentor_is_the_next_thing_to_do_until_she_accepts(
+    org_a, lea, mentor_then_course
+):
+    assign_path(lea, mentor_then_course)
+    michel_proposed_to(org_a, lea)
+    assert next_title(lea, mentor_then_course) == "Mentor"
+
+
+def test_once_she_accepted_her_mentor_she_is_offered_the_course_meanwhile(
+    org_a, lea, mentor_then_course
+):
+    from relais_mentoring import pairs
+
+    assign_path(lea, mentor_then_course)
+    pairs.accept(michel_proposed_to(org_a, lea), lea)
+    assert next_title(lea, mentor_then_course) == "Hygiène"
+
+
+def test_while_the_coordinator_looks_for_a_mentor_the_course_comes_first(
+    org_a, lea, mentor_then_course
+):
+    from relais_mentoring.models import MentoringRequest
+
+    assign_path(lea, mentor_then_course)
+    MentoringRequest.objects.create(organisation=org_a, user=lea, languages=["fr"])
+    assert next_title(lea, mentor_then_course) == "Hygiène"
