@@ -134,8 +134,8 @@ def next_step(states):
 
 
 def next_doable(states):
-    """The first open step the learner can do now: a step waiting on a
-    coordinator is skipped, so "what to do now" is never a dead end."""
+    """The first open step the learner can do now: a step waiting on someone
+    else is skipped, so "what to do now" is never a dead end."""
     return next(
         (state for state in states if state.open and not (state.done or state.waiting)),
         None,
@@ -143,7 +143,8 @@ def next_doable(states):
 
 
 def waiting_steps(states):
-    """Open steps the learner waits on someone else for (an offline task)."""
+    """Open steps the learner waits on someone else for (a task the coordinator
+    confirms, a mentor's answer…)."""
     return [state for state in states if state.waiting]
 
 

@@ -13,9 +13,9 @@ from lms.models import Role
 
 
 class NextStepPanel(Component):
-    """What to do now: the next step the learner can do (a step waiting on a
-    coordinator is shown as waiting, after it), or, once every path is done, the
-    celebration and what comes next. Someone with no path whose role expects none
+    """What to do now: the next step the learner can do (steps waiting on someone
+    else are listed as waiting), or, once every path is done, the celebration, the
+    path's badge and what comes next. Someone with no path whose role expects none
     (coordinator, trainer, admin) sees nothing of it; a mentor sees the courses."""
 
     template_name = "courses/panels/next_step.html"
@@ -54,10 +54,10 @@ class NextStepPanel(Component):
             return {
                 "finished": finished,
                 "awards": BadgeAward.objects.filter(
-                    recipient=self.request.user, revoked_at__isnull=True
-                )
-                .select_related("badge__image")
-                .order_by("-issued_on")[:3],
+                    recipient=self.request.user,
+                    badge__path=finished.path,
+                    revoked_at__isnull=True,
+                ).select_related("badge__image"),
             }
         membership = getattr(self.request, "membership", None)
         return {
