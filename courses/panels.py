@@ -86,6 +86,32 @@ class CoursesPanel(Component):
         return {"enrolments": enrolments}
 
 
+class ExpiringBadgesPanel(Component):
+    """A certificate (first aid, food hygiene…) about to lapse, told as early as
+    the reminder e-mail and before anything else: a mentor's own as much as a
+    newcomer's."""
+
+    template_name = "courses/panels/expiring_badges.html"
+    order = 5
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        return {
+            "expiring": BadgeAward.objects.filter(
+                recipient=self.request.user,
+                revoked_at__isnull=True,
+                expires__gt=now,
+                expires__lte=now
+                + timedelta(days=settings.LMS_BADGE_EXPIRY_NOTICE_DAYS),
+            )
+            .select_related("badge__course")
+            .order_by("expires")
+        }
+
+
 class BadgesPanel(Component):
     template_name = "courses/panels/badges.html"
     order = 30
@@ -94,25 +120,14 @@ class BadgesPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        awards = list(
+        awards = (
             BadgeAward.objects.filter(
                 recipient=self.request.user, revoked_at__isnull=True
             )
-            .select_related("badge__image", "badge__course")
-            .order_by("-issued_on")
+            .select_related("badge__image")
+            .order_by("-issued_on")[:3]
         )
-        # A certificate (first aid, food hygiene…) about to lapse, told as early
-        # as the reminder e-mail: a mentor's own as much as a newcomer's.
-        now = timezone.now()
-        soon = now + timedelta(days=settings.LMS_BADGE_EXPIRY_NOTICE_DAYS)
-        return {
-            "awards": awards[:3],
-            "expiring": [
-                award
-                for award in awards
-                if award.expires is not None and now < award.expires <= soon
-            ],
-        }
+        return {"awards": awards}
 
 
 class PersonPathsPanel(Component):

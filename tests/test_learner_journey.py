@@ -78,7 +78,7 @@ def test_the_dashboard_shows_the_task_as_waiting_and_offers_the_next_course(
     client_a.force_login(lea)
 
     page = dashboard(client_a)
-    assert "⏳ Observer une permanence" in page
+    assert "⏳</span> Observer une permanence" in page
     assert f'<a class="button" href="{second.course.learn_url()}">' in page
 
 
