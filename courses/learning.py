@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,7 @@ class StepState:
     done_at: object
     open: bool
     today: date
+    user_id: int | None = None
 
     @property
     def done(self):
@@ -79,18 +81,35 @@ class StepState:
     def url(self):
         return step_kind(self.step.kind).url(self.step)
 
+    @cached_property
+    def waiting(self):
+        """Open, not done, and for now in someone else's hands (a task the
+        coordinator confirms, a mentor not found yet…): see
+        ``StepKind.waits_on_others``."""
+        return (
+            self.open
+            and not self.done
+            and step_kind(self.step.kind).waits_on_others(self.step, self.user_id)
+        )
+
 
 def path_state(assignment, completions=None, today=None):
     """Every step of an assignment with its due date and status, in order."""
     if completions is None:
         completions = StepCompletion.objects.filter(assignment=assignment)
     done = {completion.step_id: completion.completed_at for completion in completions}
-    return step_states(assignment.path.steps.all(), assignment.start_date, done, today)
+    return step_states(
+        assignment.path.steps.all(),
+        assignment.start_date,
+        done,
+        today,
+        user_id=assignment.user_id,
+    )
 
 
-def step_states(steps, start_date, done, today=None):
-    """The states of ``steps`` for someone who started on ``start_date``; ``done``
-    maps step ids to completion times."""
+def step_states(steps, start_date, done, today=None, user_id=None):
+    """The states of ``steps`` for someone (``user_id``) who started on
+    ``start_date``; ``done`` maps step ids to completion times."""
     today = today or timezone.localdate()
     states, previous_done = [], True
     for step in steps:
@@ -102,6 +121,7 @@ def step_states(steps, start_date, done, today=None):
                 done_at,
                 open=previous_done or not step.after_previous,
                 today=today,
+                user_id=user_id,
             )
         )
         previous_done = done_at is not None
@@ -109,7 +129,23 @@ def step_states(steps, start_date, done, today=None):
 
 
 def next_step(states):
+    """The first open step not done, whoever does it (what a coordinator follows)."""
     return next((state for state in states if not state.done and state.open), None)
+
+
+def next_doable(states):
+    """The first open step the learner can do now: a step waiting on someone
+    else is skipped, so "what to do now" is never a dead end."""
+    return next(
+        (state for state in states if state.open and not (state.done or state.waiting)),
+        None,
+    )
+
+
+def waiting_steps(states):
+    """Open steps the learner waits on someone else for (a task the coordinator
+    confirms, a mentor's answer…)."""
+    return [state for state in states if state.waiting]
 
 
 def percent(states):

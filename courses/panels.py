@@ -1,13 +1,23 @@
 """Dashboard panels of the learning core: next step, courses, badges."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from courses.learning import next_step, path_state, percent
+from courses.learning import next_doable, path_state, percent, waiting_steps
 from courses.models import BadgeAward, Enrolment, PathAssignment, PathStep
+from lms.models import Role
 
 
 class NextStepPanel(Component):
+    """What to do now: the next step the learner can do (steps waiting on someone
+    else are listed as waiting), or, once every path is done, the celebration, the
+    path's badge and what comes next. Someone with no path whose role expects none
+    (coordinator, trainer, admin) sees nothing of it; a mentor sees the courses."""
+
     template_name = "courses/panels/next_step.html"
     order = 10
 
@@ -15,11 +25,10 @@ class NextStepPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        assignment = (
+        assignments = list(
             PathAssignment.objects.filter(
                 user=self.request.user,
                 path__organisation=self.request.organisation,
-                completed_at__isnull=True,
             )
             .select_related("path")
             .prefetch_related(
@@ -29,16 +38,31 @@ class NextStepPanel(Component):
                 "completions",
             )
             .order_by("assigned_at")
-            .first()
         )
-        if assignment is None:
-            return {"assignment": None}
-        states = path_state(assignment, assignment.completions.all())
+        current = next((a for a in assignments if a.completed_at is None), None)
+        if current is not None:
+            states = path_state(current, current.completions.all())
+            return {
+                "assignment": current,
+                "next": next_doable(states),
+                "waiting": waiting_steps(states),
+                "percent": percent(states),
+                "overdue": sum(state.overdue for state in states),
+            }
+        if assignments:
+            finished = max(assignments, key=lambda a: a.completed_at)
+            return {
+                "finished": finished,
+                "awards": BadgeAward.objects.filter(
+                    recipient=self.request.user,
+                    badge__path=finished.path,
+                    revoked_at__isnull=True,
+                ).select_related("badge__image"),
+            }
+        membership = getattr(self.request, "membership", None)
         return {
-            "assignment": assignment,
-            "next": next_step(states),
-            "percent": percent(states),
-            "overdue": sum(state.overdue for state in states),
+            "expects_path": membership is not None and membership.role == Role.LEARNER,
+            "mentor": membership is not None and membership.role == Role.MENTOR,
         }
 
 
@@ -60,6 +84,32 @@ class CoursesPanel(Component):
             .order_by("-last_activity_at", "-enrolled_at")[:5]
         )
         return {"enrolments": enrolments}
+
+
+class ExpiringBadgesPanel(Component):
+    """A certificate (first aid, food hygiene…) about to lapse, told as early as
+    the reminder e-mail and before anything else: a mentor's own as much as a
+    newcomer's."""
+
+    template_name = "courses/panels/expiring_badges.html"
+    order = 5
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        return {
+            "expiring": BadgeAward.objects.filter(
+                recipient=self.request.user,
+                revoked_at__isnull=True,
+                expires__gt=now,
+                expires__lte=now
+                + timedelta(days=settings.LMS_BADGE_EXPIRY_NOTICE_DAYS),
+            )
+            .select_related("badge__course")
+            .order_by("expires")
+        }
 
 
 class BadgesPanel(Component):

@@ -32,6 +32,13 @@ class StepKind:
         """Whether the learner completes it themselves on the step page."""
         return False
 
+    def waits_on_others(self, step, user_id) -> bool:
+        """Whether the learner can, for now, only wait for someone else to move
+        this open step on: it shows as waiting, and "what to do now" offers her
+        next step instead. By default, a kind that names no activity (a person
+        confirms it)."""
+        return self.object_id(step) is None
+
     def target_choices(self, organisation) -> list[tuple[str, str]]:
         """(value, label) of what the step's ``target`` may hold (a plugin's
         activity, e.g. a quiz); [] if the kind needs no target."""

@@ -6,14 +6,27 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from courses.models import BadgeClass, OnboardingPath
-from courses.panels import BadgesPanel, CoursesPanel, NextStepPanel, PersonPathsPanel
+from courses.panels import (
+    BadgesPanel,
+    CoursesPanel,
+    ExpiringBadgesPanel,
+    NextStepPanel,
+    PersonPathsPanel,
+)
 from lms.plugins.menu import MenuLink
 from lms.snippets import OrganisationSnippetViewSet
 
 
 @hooks.register("lms_register_dashboard_panels")
 def add_learning_panels(request, panels):
-    panels.extend([NextStepPanel(request), CoursesPanel(request), BadgesPanel(request)])
+    panels.extend(
+        [
+            ExpiringBadgesPanel(request),
+            NextStepPanel(request),
+            CoursesPanel(request),
+            BadgesPanel(request),
+        ]
+    )
 
 
 @hooks.register("lms_register_person_panels")

@@ -136,7 +136,10 @@ def test_lea_follows_her_path_to_a_badge_and_the_coordinator_sees_it(demo, brows
     assert progress_of(phone) > course_progress
     phone.get_by_role("button", name="Terminé, leçon suivante").click()
     phone.get_by_role("button", name="Terminé, finir la formation").click()
-    phone.wait_for_url("**/learn/course/**")
+    # Finished, she goes straight on to the next step of her path.
+    phone.wait_for_url("**/onboarding/step/**")
+    phone.goto(f"{demo}/learn/")
+    phone.get_by_role("link", name="Découvrir Entraide Quartier").click()
     assert progress_of(phone) == 100
 
     phone.goto(f"{demo}/dashboard/")

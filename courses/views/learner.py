@@ -4,11 +4,19 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.blocks import AcknowledgeBlock
-from courses.learning import NotAvailable, enrol, next_step, path_state, percent
+from courses.learning import (
+    NotAvailable,
+    enrol,
+    next_doable,
+    path_state,
+    percent,
+    waiting_steps,
+)
 from courses.models import (
     ActivityCompletion,
     BadgeAward,
@@ -83,6 +91,9 @@ def course(request, pk):
         request,
         "courses/course_page.html",
         {
+            "then": what_next(request)
+            if enrolment and enrolment.completed_at
+            else None,
             "page": course,
             "prerequisites": [(p, p.pk in finished) for p in prerequisites],
             "enrolment": enrolment,
@@ -167,7 +178,18 @@ def lesson_done(request, pk):
     target = (
         LessonPage.objects.live().filter(pk=following).first() if following else None
     )
-    return redirect(target.learn_url() if target else course.learn_url())
+    if target:
+        return redirect(target.learn_url())
+    enrolment.refresh_from_db(fields=["completed_at"])
+    if enrolment.completed_at is None:  # a lesson left: the course page says which
+        return redirect(course.learn_url())
+    # The course is finished: on to the next step of the path, or the dashboard.
+    messages.success(
+        request,
+        _("Well done, you have finished “%(title)s”!") % {"title": course.title},
+    )
+    then = what_next(request)
+    return redirect(then["url"])
 
 
 @require_POST
@@ -197,6 +219,17 @@ def acknowledge(request, pk, block_id):
     return redirect(f"{lesson.learn_url()}#block-{block_id}")
 
 
+def what_next(request):
+    """Where the learner goes on from here: the next step she can do on her first
+    unfinished path, else her dashboard (which celebrates a finished path).
+    ``{"url", "title"}``; ``title`` is empty for the dashboard."""
+    for assignment in _assignments(request).filter(completed_at__isnull=True):
+        state = next_doable(path_state(assignment, assignment.completions.all()))
+        if state is not None:
+            return {"url": state.url, "title": state.step.title}
+    return {"url": reverse("lms:dashboard"), "title": ""}
+
+
 def _assignments(request):
     return (
         PathAssignment.objects.filter(
@@ -219,7 +252,8 @@ def my_path(request):
             {
                 "assignment": assignment,
                 "states": states,
-                "next": next_step(states),
+                "next": next_doable(states),
+                "waiting": waiting_steps(states),
                 "percent": percent(states),
             }
         )
@@ -258,9 +292,16 @@ def step(request, pk):
                 authority=Authority.PLATFORM,
             )
             messages.success(request, _("Thank you, your acceptance is recorded."))
-            return redirect("courses:my_path")
+            return redirect(what_next(request)["url"])
     return render(
-        request, "courses/step.html", {"state": state, "assignment": assignment}
+        request,
+        "courses/step.html",
+        {
+            "state": state,
+            "assignment": assignment,
+            # A step done, or waiting on a coordinator: the way on.
+            "then": what_next(request) if state.done or state.waiting else None,
+        },
     )
 
 

@@ -256,6 +256,18 @@ WAGTAIL_SITE_NAME = "Relais"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents a phone can show open in the browser (a lesson's PDF, the règlement in
+# plain text, a photo); anything that could run (HTML, SVG…) stays a download.
+# Wagtail adds ``default-src 'none'`` and ``nosniff`` to every document it serves.
+WAGTAILDOCS_CONTENT_TYPES = {"txt": "text/plain; charset=utf-8"}
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf",
+    "text/plain; charset=utf-8",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+]
 
 # Relais settings
 LMS_INVITATION_VALID_DAYS = env.int("LMS_INVITATION_VALID_DAYS", default=14)

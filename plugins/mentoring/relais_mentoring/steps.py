@@ -15,5 +15,29 @@ class MeetMentorStep(StepKind):
     def url(self, step):
         return reverse("mentoring:home")
 
+    def waits_on_others(self, step, user_id):
+        """The newcomer waits while the coordinator looks for a mentor, once she
+        has accepted a proposal the mentor has not, and while a session is
+        planned; she has something to do otherwise (accept, plan, ask)."""
+        from relais_mentoring.models import MentoringRequest, Pairing, Session
+
+        organisation_id = step.path.organisation_id
+        pairing = (
+            Pairing.objects.filter(
+                organisation_id=organisation_id,
+                mentee_id=user_id,
+                status__in=Pairing.CURRENT,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if pairing is None:
+            return MentoringRequest.objects.filter(
+                organisation_id=organisation_id, user_id=user_id, closed_at__isnull=True
+            ).exists()
+        if pairing.status == Pairing.Status.PROPOSED:
+            return pairing.mentee_accepted_at is not None
+        return pairing.sessions.filter(status=Session.Status.PLANNED).exists()
+
 
 register_step_kind(MeetMentorStep("mentor", _("Meet your mentor")))
