@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Orderable, Site
 
 from courses.steps import (
@@ -51,30 +50,6 @@ class StepKindSelect(forms.Select):
 
     class Media:
         js = ["courses/js/step_fields.js"]
-
-
-class OrganisationPageChooser(AdminPageChooser):
-    """Opens on the organisation's own course catalogue (or its home page) rather
-    than on the install's root, where every organisation's sites sit."""
-
-    def get_js_init_options(self, id_, name, value_data):
-        options = super().get_js_init_options(id_, name, value_data)
-        if "parentId" not in options:
-            organisation = current_organisation.get()
-            if organisation is not None:
-                options["parentId"] = _catalogue_of(organisation)
-        return options
-
-
-def _catalogue_of(organisation):
-    from courses.models import CourseIndexPage
-
-    catalogue = (
-        CourseIndexPage.objects.child_of(organisation.root_page)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return catalogue or organisation.root_page_id
 
 
 class StepTargetSelect(forms.Select):
@@ -165,11 +140,7 @@ class PathStep(Orderable):
         FieldPanel("title"),
         FieldPanel("instructions"),
         # Shown for the kinds using them only (StepKindSelect's script).
-        FieldPanel(
-            "course",
-            widget=OrganisationPageChooser(target_models=["courses.CoursePage"]),
-            attrs={"data-step-field": "course"},
-        ),
+        FieldPanel("course", attrs={"data-step-field": "course"}),
         FieldPanel("document", attrs={"data-step-field": "document"}),
         FieldPanel(
             "target", widget=StepTargetSelect, attrs={"data-step-field": "target"}
