@@ -516,3 +516,47 @@ def test_the_path_editor_marks_the_fields_each_kind_shows(
     assert page.count('data-step-field="document"') == 3
     assert "data-step-kind-fields" in page
     assert "courses/js/step_fields.js" in page
+
+
+def test_a_reset_password_like_the_address_is_refused_in_plain_words(client_a, org_a):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from tests.factories import UserFactory
+
+    lea = member(org_a, user=UserFactory(username="lea.martin"))
+    uid = urlsafe_base64_encode(force_bytes(lea.pk))
+    token = default_token_generator.make_token(lea)
+    form_url = client_a.get(
+        reverse("lms:password_reset_confirm", args=[uid, token])
+    ).url
+    response = client_a.post(
+        form_url,
+        {"new_password1": "lea.martin.42", "new_password2": "lea.martin.42"},
+    )
+    page = response.content.decode()
+    assert "ressemble trop à votre nom ou à votre adresse e-mail" in page
+    assert "utilisateur" not in page
+
+
+def test_a_trainers_dashboard_reads_as_many_queries_for_50_learners_as_for_2(
+    client_a, org_a, enable_plugin
+):
+    enable_plugin(org_a, "quizzes")
+    karim = member(org_a, Role.TRAINER)
+    courses = [make_course(org_a, title=f"Cours {n}", lessons=1) for n in range(2)]
+    client_a.force_login(karim)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client_a.get(reverse("lms:dashboard")).status_code == 200
+        return len(captured)
+
+    for course in courses:
+        enrol(member(org_a), course, org_a)
+    few = count()
+    for _i in range(24):
+        for course in courses:
+            enrol(member(org_a), course, org_a)
+    assert count() == few
