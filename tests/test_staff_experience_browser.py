@@ -76,3 +76,27 @@ def test_the_menu_opens_without_javascript(demo, browser):  # noqa: F811
     people.click()
     phone.wait_for_url(f"{demo}/people/")
     context.close()
+
+
+def test_a_step_shows_only_the_fields_of_its_kind_in_the_path_editor(
+    demo,  # noqa: F811
+    browser,  # noqa: F811
+):
+    from courses.models import OnboardingPath
+
+    path = OnboardingPath.objects.get(title="Bienvenue à l'accueil")
+    course_step = path.steps.filter(kind="course").first()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, demo, "coordinatrice")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.goto(f"{demo}/admin/snippets/courses/onboardingpath/edit/{path.pk}/")
+    index = list(path.steps.values_list("pk", flat=True)).index(course_step.pk)
+    step = page.locator(f"#inline_child_steps-{index}")
+    course = step.locator('[data-step-field="course"]')
+    document = step.locator('[data-step-field="document"]')
+    assert course.is_visible() and not document.is_visible()
+
+    step.locator(f"#id_steps-{index}-kind").select_option("acknowledge")
+
+    assert document.is_visible() and not course.is_visible()
+    assert not step.locator('[data-step-field="target"]').is_visible()
