@@ -163,3 +163,110 @@ class PersonPathsPanel(Component):
             ).exclude(pk__in=assigned),
             "request": self.request,
         }
+
+
+def late_on_paths(request):
+    """Who is late on an onboarding path of the request's organisation, most
+    overdue first: one dict per assignment with its overdue steps. Four queries
+    whatever the number of people, read once per request (the action list and the
+    panel both show it)."""
+    if hasattr(request, "_courses_late"):
+        return request._courses_late
+    from lms.models import Membership
+
+    members = {
+        member["user_id"]: member
+        for member in Membership.objects.for_organisation(request.organisation)
+        .active()
+        .values("pk", "user_id", "team__name")
+    }
+    assignments = (
+        PathAssignment.objects.filter(
+            path__organisation=request.organisation,
+            completed_at__isnull=True,
+            user_id__in=list(members),
+        )
+        .select_related("user", "path")
+        .prefetch_related(
+            Prefetch("path__steps", queryset=PathStep.objects.order_by("sort_order")),
+            "completions",
+        )
+    )
+    late = []
+    for assignment in assignments:
+        states = path_state(assignment, assignment.completions.all())
+        overdue = [state for state in states if state.overdue]
+        if overdue:
+            user = assignment.user
+            late.append(
+                {
+                    "assignment": assignment,
+                    "name": user.get_full_name() or user.get_username(),
+                    "member": members[assignment.user_id],
+                    "overdue": overdue,
+                    "since": overdue[0].due,
+                    "to_confirm": [s for s in overdue if s.step.kind == "checklist"],
+                }
+            )
+    late.sort(key=lambda row: (row["since"], row["name"]))
+    request._courses_late = late
+    return late
+
+
+class LatePeoplePanel(Component):
+    """For coordinators: who is late on their path, with a button confirming each
+    task done away from the platform (``courses:confirm_task``)."""
+
+    template_name = "courses/panels/late_people.html"
+    order = 5
+    shown = 10
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        late = late_on_paths(self.request)
+        return {
+            "late": late[: self.shown],
+            "more": max(0, len(late) - self.shown),
+            "request": self.request,
+        }
+
+
+class TrainerCoursesPanel(Component):
+    """For trainers: the organisation's courses (theirs first) with how many
+    learners are on their way through each and how many finished."""
+
+    template_name = "courses/panels/trainer_courses.html"
+    order = 5
+    shown = 10
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+        from courses.models import CoursePage
+        from lms.models.scoping import scoped
+
+        here = Q(enrolments__organisation=self.request.organisation)
+        courses = (
+            scoped(CoursePage.objects.all(), self.request.organisation)
+            .annotate(
+                in_progress=Count(
+                    "enrolments", filter=here & Q(enrolments__completed_at__isnull=True)
+                ),
+                completed=Count(
+                    "enrolments",
+                    filter=here & Q(enrolments__completed_at__isnull=False),
+                ),
+                mine=Case(
+                    When(owner=self.request.user, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+            )
+            .order_by("mine", "-in_progress", "title")[: self.shown]
+        )
+        return {"courses": courses}

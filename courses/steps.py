@@ -44,6 +44,13 @@ class StepKind:
         activity, e.g. a quiz); [] if the kind needs no target."""
         return []
 
+    def step_fields(self) -> tuple[str, ...]:
+        """The step form's fields this kind uses besides those every step has (the
+        admin shows only these): ``target`` for a kind offering targets."""
+        if type(self).target_choices is not StepKind.target_choices:
+            return ("target",)
+        return ()
+
 
 def all_target_choices(organisation):
     """Each kind's targets, grouped by kind label (for the step form)."""
@@ -63,6 +70,11 @@ def step_kind(name: str) -> StepKind:
     return _kinds[name]
 
 
+def kind_fields() -> dict[str, list[str]]:
+    """{kind: its own fields} for every kind, and the fields some kind uses."""
+    return {name: list(kind.step_fields()) for name, kind in _kinds.items()}
+
+
 def step_kind_choices():
     return [(name, kind.label) for name, kind in _kinds.items()]
 
@@ -74,6 +86,9 @@ class CourseStep(StepKind):
     def url(self, step):
         return reverse("courses:course", args=[step.course_id])
 
+    def step_fields(self):
+        return ("course",)
+
 
 class AcknowledgeStep(StepKind):
     """Accepted on the step's own page, which records the statement."""
@@ -83,6 +98,9 @@ class AcknowledgeStep(StepKind):
 
     def done_by_learner(self):
         return True
+
+    def step_fields(self):
+        return ("document",)
 
 
 register_step_kind(CourseStep("course", _("Take a course")))

@@ -10,10 +10,14 @@ from courses.panels import (
     BadgesPanel,
     CoursesPanel,
     ExpiringBadgesPanel,
+    LatePeoplePanel,
     NextStepPanel,
     PersonPathsPanel,
+    TrainerCoursesPanel,
+    late_on_paths,
 )
-from lms.plugins.menu import MenuLink
+from lms.plugins.dashboard import DashboardAction
+from lms.plugins.menu import COORDINATION, MenuLink
 from lms.snippets import OrganisationSnippetViewSet
 
 
@@ -27,6 +31,57 @@ def add_learning_panels(request, panels):
             BadgesPanel(request),
         ]
     )
+
+
+def _manages_people(request):
+    membership = getattr(request, "membership", None)
+    return request.user.is_superuser or bool(membership and membership.manages_people)
+
+
+def _authors_only(request):
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.authors_content) and not _manages_people(
+        request
+    )
+
+
+@hooks.register("lms_register_dashboard_panels")
+def add_staff_panels(request, panels):
+    if _manages_people(request):
+        panels.append(LatePeoplePanel(request))
+    elif _authors_only(request):
+        panels.append(TrainerCoursesPanel(request))
+
+
+@hooks.register("lms_register_dashboard_actions")
+def add_late_people(request):
+    """Coordinators: people late on their onboarding path, late since when."""
+    if not _manages_people(request):
+        return []
+    late = late_on_paths(request)
+    return [
+        DashboardAction(
+            _("People late on their onboarding path"),
+            len(late),
+            reverse("courses:paths"),
+            since=min((row["since"] for row in late), default=None),
+            order=10,
+        )
+    ]
+
+
+@hooks.register("lms_construct_role_help")
+def add_role_paths(organisation, details):
+    """Under each role of the invitation form: the paths people joining with it get."""
+    for title, role in (
+        OnboardingPath.objects.for_organisation(organisation)
+        .filter(role__in=list(details))
+        .order_by("title")
+        .values_list("title", "role")
+    ):
+        details[role].append(
+            _("Receives the onboarding path “%(path)s”.") % {"path": title}
+        )
 
 
 @hooks.register("lms_register_person_panels")
@@ -57,11 +112,15 @@ def add_learning_links(request):
     ]
     membership = getattr(request, "membership", None)
     if request.user.is_superuser or (membership and membership.manages_people):
-        links.append(MenuLink(_("Onboarding paths"), reverse("courses:paths")))
+        links.append(
+            MenuLink(_("Path follow-up"), reverse("courses:paths"), COORDINATION)
+        )
     if request.user.is_superuser or (
         membership and (membership.manages_people or membership.authors_content)
     ):
-        links.append(MenuLink(_("Award badges"), reverse("courses:manage_badges")))
+        links.append(
+            MenuLink(_("Award badges"), reverse("courses:manage_badges"), COORDINATION)
+        )
     return links
 
 

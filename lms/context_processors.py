@@ -1,17 +1,63 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from lms.models import OrganisationSettings
 from lms.plugins.activation import site_hooks
+from lms.plugins.menu import (
+    AUTHORING,
+    COORDINATION,
+    LEARNING,
+    MENU_GROUPS,
+    REPORTS,
+    MenuLink,
+)
+
+GROUP_HEADINGS = {
+    LEARNING: _("My learning"),
+    COORDINATION: _("Coordination"),
+    REPORTS: _("Reports"),
+    AUTHORING: _("Authoring"),
+}
+
+
+def _core_links(request):
+    user, membership = request.user, request.membership
+    links = [MenuLink(_("My dashboard"), reverse("lms:dashboard"))]
+    if user.is_superuser or (membership and membership.manages_people):
+        links.append(MenuLink(_("People"), reverse("lms:people"), COORDINATION))
+    if user.is_superuser or (
+        membership and (membership.authors_content or membership.manages_people)
+    ):
+        links.append(
+            MenuLink(_("Administration"), reverse("wagtailadmin_home"), AUTHORING)
+        )
+    return links
+
+
+def menu_groups(request):
+    """The main menu: (group, heading, links) for each group holding a link, the
+    core's links first, then those of the organisation's plugins."""
+    links = _core_links(request)
+    for hook in site_hooks("lms_register_menu_items", request):
+        links.extend(hook(request) or [])
+    return [
+        (group, GROUP_HEADINGS[group], grouped)
+        for group in MENU_GROUPS
+        if (grouped := [link for link in links if link.group == group])
+    ]
 
 
 def organisation(request):
-    """The organisation, the person's membership and the plugins' menu items."""
+    """The organisation, the person's membership and the main menu."""
     if not hasattr(request, "organisation"):
         return {}
 
-    def menu_items():
-        items = []
-        for hook in site_hooks("lms_register_menu_items", request):
-            items.extend(hook(request) or [])
-        return items
+    def menu():
+        if not request.user.is_authenticated:
+            return []
+        if not hasattr(request, "_lms_menu"):
+            request._lms_menu = menu_groups(request)
+        return request._lms_menu
 
     organisation = request.organisation
     return {
@@ -19,5 +65,5 @@ def organisation(request):
         "organisation_settings": organisation
         and OrganisationSettings.for_organisation(organisation),
         "membership": request.membership,
-        "plugin_menu_items": menu_items,
+        "menu_groups": menu,
     }

@@ -1,8 +1,43 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 
 from lms.models import Invitation, Membership, Role, Team
+from lms.plugins.activation import enabled_labels, runs_here
+
+# What each role may do, in one line, under its name in the invitation form.
+ROLE_HELP = {
+    Role.LEARNER: _(
+        "Follows the onboarding path and the courses of their team; sees only "
+        "their own progress."
+    ),
+    Role.TRAINER: _("Writes and improves the courses and sees how learners do."),
+    Role.MENTOR: _(
+        "Welcomes newcomers, logs sessions with them and confirms the skills they "
+        "see at work."
+    ),
+    Role.COORDINATOR: _(
+        "Invites people, follows onboarding paths and mentoring, and sees the reports."
+    ),
+    Role.ADMIN: _(
+        "Everything a coordinator does, plus the association's settings, plugins "
+        "and admins."
+    ),
+}
+
+
+def role_details(organisation):
+    """{role: [lines]} added to each role's explanation by the core and the
+    plugins (``lms_construct_role_help``: ``fn(organisation, details)`` appends to
+    ``details[role]``, e.g. the onboarding paths a role receives)."""
+    enabled = enabled_labels(organisation)
+    details = {role: [] for role in Role}
+    for hook in hooks.get_hooks("lms_construct_role_help"):
+        if runs_here(hook, enabled):
+            hook(organisation, details)
+    return details
 
 
 def grantable_roles(user, organisation):
@@ -33,6 +68,9 @@ class OrganisationScopedForm(forms.ModelForm):
 
 
 class InvitationForm(OrganisationScopedForm):
+    """The role is chosen from radio buttons, each with what the role may do and
+    the onboarding path it receives (``role_options``)."""
+
     class Meta:
         model = Invitation
         fields = [
@@ -45,8 +83,25 @@ class InvitationForm(OrganisationScopedForm):
             "start_date",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "role": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Role.LEARNER
+
+    def role_options(self):
+        """(radio button, what the role may do, extra lines) for each role offered."""
+        details = role_details(self.organisation)
+        return [
+            (
+                option,
+                ROLE_HELP[Role(option.data["value"])],
+                details[option.data["value"]],
+            )
+            for option in self["role"]
+        ]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -135,8 +190,31 @@ class AcceptInvitationForm(forms.Form):
             try:
                 password_validation.validate_password(first, user)
             except forms.ValidationError as error:
-                self.add_error("password1", error)
+                self.add_error("password1", [_plain(e) for e in error.error_list])
         return data
+
+
+def _plain(error):
+    """Django's similarity check names the field it matched ("username"), which a
+    newcomer never sees: say what to avoid instead."""
+    if error.code == "password_too_similar":
+        return forms.ValidationError(
+            _("Your password is too close to your name or e-mail address."),
+            code=error.code,
+        )
+    return error
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The password reset's form, with the same plain similarity message."""
+
+    def full_clean(self):
+        super().full_clean()
+        for errors in (self._errors or {}).values():
+            errors.data[:] = [
+                _plain(error) if isinstance(error, forms.ValidationError) else error
+                for error in errors.data
+            ]
 
 
 class LanguageForm(forms.Form):

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.forms import NewPasswordForm
 from lms.plugins.urls import plugin_urlpatterns
 from lms.views import accounts, dashboard, new_association, people
 
@@ -39,7 +40,9 @@ lms_patterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="lms/password_reset_confirm.html", success_url="/login/"
+            template_name="lms/password_reset_confirm.html",
+            success_url="/login/",
+            form_class=NewPasswordForm,
         ),
         name="password_reset_confirm",
     ),

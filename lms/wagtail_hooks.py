@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from lms.models import Invitation
 from lms.models.scoping import scoped
 from lms.plugins.activation import site_hooks
+from lms.plugins.dashboard import DashboardAction
 from lms.views import plugins_admin
 
 
@@ -65,3 +67,28 @@ def page_chooser_of_this_organisation(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explorer_of_this_organisation(parent_page, pages, request):
     return _pages_of_this_organisation(pages, request)
+
+
+@hooks.register("lms_register_dashboard_actions")
+def add_invitations_waiting(request):
+    """Coordinators: invitations sent and not accepted yet, and since when."""
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    membership = request.membership
+    if not (request.user.is_superuser or (membership and membership.manages_people)):
+        return []
+    waiting = (
+        Invitation.objects.for_organisation(request.organisation)
+        .pending()
+        .aggregate(count=Count("pk"), since=Min("created_at"))
+    )
+    return [
+        DashboardAction(
+            _("Invitations not accepted yet"),
+            waiting["count"],
+            reverse("lms:people") + "#invitations",
+            since=waiting["since"] and timezone.localdate(waiting["since"]),
+            order=20,
+        )
+    ]

@@ -44,7 +44,7 @@ def test_five_failures_lock_the_account_even_against_the_right_password(
     [
         (Role.LEARNER, "Votre date d'arrivée"),
         (Role.TRAINER, "Espace de création"),
-        (Role.COORDINATOR, "Invitations en attente"),
+        (Role.COORDINATOR, "Ce qui vous attend"),
     ],
 )
 def test_each_role_lands_on_its_own_dashboard_in_french(

@@ -99,6 +99,7 @@ def test_the_coordinator_lands_on_her_dashboard_and_opens_people(demo, browser):
     page = browser.new_page()
     log_in(page, demo, "coordinatrice")
     page.wait_for_url(f"{demo}/dashboard/")
+    page.locator("summary", has_text="Menu").click()  # the menu, grouped by job
     page.get_by_role("link", name="Personnes", exact=True).first.click()
     page.wait_for_url(f"{demo}/people/")
     assert page.get_by_role("link", name="Léa Martin").is_visible()

@@ -100,10 +100,9 @@ def test_sophie_filters_the_matrix_exports_what_she_sees_and_opens_the_evidence(
     # <h2 role="alert">, which axe flags (aria-allowed-role): our table only.
     assert axe_violations_in(page, ".skills-matrix-wrap") == []
 
-    # The admin's download button gives the same table in a spreadsheet.
-    page.get_by_role("button", name="Actions").click()
+    # The download button, in view, gives the same table in a spreadsheet.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger en XLSX").click()
+        page.get_by_role("link", name="Télécharger en Excel (XLSX)").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert path.suffix == ".xlsx"

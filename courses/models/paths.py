@@ -1,5 +1,6 @@
 """Onboarding paths: the ordered steps a newcomer follows from their start date."""
 
+import json
 from datetime import timedelta
 
 from django import forms
@@ -12,7 +13,12 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Site
 
-from courses.steps import all_target_choices, step_kind, step_kind_choices
+from courses.steps import (
+    all_target_choices,
+    kind_fields,
+    step_kind,
+    step_kind_choices,
+)
 from lms.models import Role
 from lms.models.scoping import OrganisationQuerySet, current_organisation
 from lms.plugins.activation import enabled_labels, runs_here
@@ -30,14 +36,20 @@ def offered_step_kinds(organisation):
 
 
 class StepKindSelect(forms.Select):
-    """The step kinds offered in the admin's organisation."""
+    """The step kinds offered in the admin's organisation; the script shows only
+    the fields of the chosen kind (``StepKind.step_fields``)."""
 
     def get_context(self, name, value, attrs):
         self.choices = [
             ("", "---------"),
             *offered_step_kinds(current_organisation.get()),
         ]
-        return super().get_context(name, value, attrs)
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-step-kind-fields"] = json.dumps(kind_fields())
+        return context
+
+    class Media:
+        js = ["courses/js/step_fields.js"]
 
 
 class StepTargetSelect(forms.Select):
@@ -127,9 +139,12 @@ class PathStep(Orderable):
         FieldPanel("kind", widget=StepKindSelect),
         FieldPanel("title"),
         FieldPanel("instructions"),
-        FieldPanel("course"),
-        FieldPanel("document"),
-        FieldPanel("target", widget=StepTargetSelect),
+        # Shown for the kinds using them only (StepKindSelect's script).
+        FieldPanel("course", attrs={"data-step-field": "course"}),
+        FieldPanel("document", attrs={"data-step-field": "document"}),
+        FieldPanel(
+            "target", widget=StepTargetSelect, attrs={"data-step-field": "target"}
+        ),
         FieldPanel("due_days"),
         FieldPanel("required"),
         FieldPanel("after_previous"),

@@ -187,6 +187,8 @@ def confirm_task(request, pk):
     )
     complete_step(assignment, step, request.organisation, confirmed_by=request.user)
     messages.success(request, _("Task confirmed."))
+    if request.POST.get("next") == "dashboard":  # the button on the dashboard
+        return redirect("lms:dashboard")
     return redirect("courses:path_people", pk=path.pk)
 
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
 from .organisations import Team, organisation_collection
@@ -26,16 +27,18 @@ from .scoping import OrganisationQuerySet, register_scope
 
 
 class Role(models.TextChoices):
-    LEARNER = "learner", _("Learner")
-    TRAINER = "trainer", _("Trainer")
-    MENTOR = "mentor", _("Mentor")
-    COORDINATOR = "coordinator", _("Coordinator / HR")
-    ADMIN = "admin", _("Organisation admin")
+    # Names people use for themselves ("Bénévole ou salarié·e", not "Apprenant"):
+    # in their own context, so a results table's "Learner" column keeps its word.
+    LEARNER = "learner", pgettext_lazy("membership role", "Learner")
+    TRAINER = "trainer", pgettext_lazy("membership role", "Trainer")
+    MENTOR = "mentor", pgettext_lazy("membership role", "Mentor")
+    COORDINATOR = "coordinator", pgettext_lazy("membership role", "Coordinator / HR")
+    ADMIN = "admin", pgettext_lazy("membership role", "Organisation admin")
 
 
 class Kind(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
-    STAFF = "staff", _("Staff")
+    STAFF = "staff", pgettext_lazy("volunteer or staff", "Staff")
 
 
 # Roles that manage people, and roles that author content, in their organisation.

@@ -1,9 +1,20 @@
 from dataclasses import dataclass
 
+# The groups of the main menu, in the order they are shown; a link names one.
+LEARNING, COORDINATION, REPORTS, AUTHORING = (
+    "learning",
+    "coordination",
+    "reports",
+    "authoring",
+)
+MENU_GROUPS = (LEARNING, COORDINATION, REPORTS, AUTHORING)
+
 
 @dataclass(frozen=True)
 class MenuLink:
-    """An item a plugin adds to the site's main menu (``lms_register_menu_items``)."""
+    """An item a plugin adds to the site's main menu (``lms_register_menu_items``),
+    shown under the heading of its ``group`` (one of ``MENU_GROUPS``)."""
 
     label: str
     url: str
+    group: str = LEARNING

@@ -9,7 +9,7 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
-from lms.plugins.menu import MenuLink
+from lms.plugins.menu import REPORTS, MenuLink
 from lms.snippets import (
     OrganisationCreateView,
     OrganisationSnippetViewSet,
@@ -84,7 +84,7 @@ def add_library_menu_item(request):
 def add_results_link(request):
     membership = getattr(request, "membership", None)
     if membership and (membership.authors_content or membership.manages_people):
-        return [MenuLink(_("H5P results"), reverse("h5p:results"))]
+        return [MenuLink(_("H5P results"), reverse("h5p:results"), REPORTS)]
     return []
 
 

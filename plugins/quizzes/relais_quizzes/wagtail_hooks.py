@@ -7,7 +7,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 
-from lms.plugins.menu import MenuLink
+from lms.plugins.dashboard import DashboardAction
+from lms.plugins.menu import REPORTS, MenuLink
 from lms.snippets import OrganisationSnippetViewSet
 from relais_quizzes import admin_views
 from relais_quizzes.blocks import QuizBlock
@@ -130,8 +131,39 @@ def add_results_link(request):
     if request.user.is_superuser or (
         membership and (membership.authors_content or membership.manages_people)
     ):
-        return [MenuLink(_("Quiz results"), reverse("quizzes:results_index"))]
+        return [MenuLink(_("Quiz results"), reverse("quizzes:results_index"), REPORTS)]
     return []
+
+
+@hooks.register("lms_register_dashboard_actions")
+def add_answers_to_review(request):
+    """Trainers, coordinators and admins: open answers waiting for a person's
+    mark in this organisation, and since when."""
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    from relais_quizzes.models import Attempt, Slot
+
+    membership = getattr(request, "membership", None)
+    if not (
+        request.user.is_superuser
+        or (membership and (membership.authors_content or membership.manages_people))
+    ):
+        return []
+    waiting = Slot.objects.filter(
+        attempt__organisation=request.organisation,
+        attempt__state=Attempt.State.SUBMITTED,
+        needs_review=True,
+    ).aggregate(count=Count("pk"), since=Min("attempt__submitted_at"))
+    return [
+        DashboardAction(
+            _("Quiz answers to review"),
+            waiting["count"],
+            reverse("quizzes:results_index"),
+            since=waiting["since"] and timezone.localdate(waiting["since"]),
+            order=40,
+        )
+    ]
 
 
 @hooks.register("lms_register_lesson_blocks")

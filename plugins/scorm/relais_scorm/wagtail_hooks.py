@@ -10,7 +10,7 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
-from lms.plugins.menu import MenuLink
+from lms.plugins.menu import REPORTS, MenuLink
 from lms.snippets import (
     OrganisationCreateView,
     OrganisationSnippetViewSet,
@@ -95,7 +95,7 @@ def add_packages_menu_item(request):
 def add_results_link(request):
     membership = getattr(request, "membership", None)
     if membership and (membership.authors_content or membership.manages_people):
-        return [MenuLink(_("SCORM results"), reverse("scorm:results"))]
+        return [MenuLink(_("SCORM results"), reverse("scorm:results"), REPORTS)]
     return []
 
 

@@ -8,6 +8,19 @@ from relais_skills.models import Framework, Proficiency, Skill
 
 CHUNK = 1000  # people read at once
 
+# (background, text) per validated level: the page's heatmap (reports.css), for
+# the XLSX export's conditional formats.
+LEVEL_COLOURS = {
+    0: ("F9FAFB", "374151"),
+    1: ("DBEAFE", "1E3A8A"),
+    2: ("93C5FD", "172554"),
+    3: ("1D4ED8", "FFFFFF"),
+    4: ("1E3A8A", "FFFFFF"),
+    5: ("1E3A8A", "FFFFFF"),
+    6: ("1E3A8A", "FFFFFF"),
+}
+FIRST_LEVEL_COLUMN = 3  # after the name and the team
+
 
 def columns(organisation, group=None):
     skills = Skill.objects.filter(
@@ -58,14 +71,14 @@ def row(member, skills):
 def write_xlsx(job, members, skills, headings, output):
     """The whole matrix into ``output`` (a path or file), row by row with
     openpyxl's write-only workbook, telling ``job`` how far it got."""
+    from django.utils.translation import gettext
     from openpyxl import Workbook
 
-    from lms.exports import cell
+    from lms.exports import cell, finish_sheet, heatmap, sheet_title
 
     workbook = Workbook(write_only=True)
-    from django.utils.translation import gettext
-
-    sheet = workbook.create_sheet(title=gettext("Skills matrix")[:31])
+    sheet = workbook.create_sheet(title=sheet_title(gettext("Skills matrix")))
+    finish_sheet(sheet, len(headings), frozen_columns=FIRST_LEVEL_COLUMN - 1)
     sheet.append([cell(heading) for heading in headings])
     job.total = members.count()
     job.save(update_fields=["total"])
@@ -75,6 +88,7 @@ def write_xlsx(job, members, skills, headings, output):
         if done % CHUNK == 0:
             job.done = done
             job.save(update_fields=["done"])
+    heatmap(sheet, FIRST_LEVEL_COLUMN, len(headings), job.total + 1, LEVEL_COLOURS)
     workbook.save(output)
     job.done = job.total
 

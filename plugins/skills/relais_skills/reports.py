@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 
-from lms.exports import cell
+from lms.exports import cell, finish_sheet, heatmap, sheet_title
 from lms.models import Membership, Team
 from lms.models.people import PEOPLE_MANAGERS
 from relais_skills import matrix
@@ -95,9 +95,66 @@ class ManagersOnly:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    frozen_columns = 0
+
+    @cached_property
+    def header_buttons(self):
+        """The downloads as buttons in view, not in the "⋯" menu: these reports
+        are made to be handed on."""
+        from wagtail.admin.widgets.button import HeaderButton
+
+        buttons = list(super().header_buttons)
+        if self.show_export_buttons:
+            buttons += [
+                HeaderButton(
+                    _("Download Excel (XLSX)"),
+                    url=self.xlsx_export_url,
+                    icon_name="download",
+                    priority=10,
+                ),
+                HeaderButton(
+                    _("Download CSV"),
+                    url=self.csv_export_url,
+                    icon_name="download",
+                    priority=20,
+                ),
+            ]
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        exports = {self.xlsx_export_url, self.csv_export_url}
+        return [b for b in super().header_more_buttons if b.url not in exports]
+
     def preprocess_field_value(self, field, value, export_format):
         # Names typed by people are data, never spreadsheet formulas.
         return cell(super().preprocess_field_value(field, value, export_format))
+
+    def write_xlsx(self, queryset, output):
+        """Wagtail's export, with the report's name on the sheet (not "Sheet1"),
+        the header kept in view, and ``finish_xlsx`` for what a report adds."""
+        from openpyxl import Workbook
+        from wagtail.admin.views.mixins import ExcelDateFormatter
+
+        workbook = Workbook(write_only=True, iso_dates=True)
+        sheet = workbook.create_sheet(title=sheet_title(self.page_title))
+        fields = list(self.list_export)
+        finish_sheet(sheet, len(fields), frozen_columns=self.frozen_columns)
+        sheet.append(self.get_heading(queryset, field) for field in fields)
+        date_format = ExcelDateFormatter().get()
+        rows = 0
+        for item in queryset:
+            sheet.append(
+                self.generate_xlsx_row(
+                    sheet, self.to_row_dict(item), date_format=date_format
+                )
+            )
+            rows += 1
+        self.finish_xlsx(sheet, rows)
+        workbook.save(output)
+
+    def finish_xlsx(self, sheet, rows):
+        pass
 
 
 class MatrixReport(ManagersOnly, ReportView):
@@ -109,6 +166,7 @@ class MatrixReport(ManagersOnly, ReportView):
     filterset_class = MatrixFilters
     export_filename = "skills-matrix"
     paginate_by = 50
+    frozen_columns = matrix.FIRST_LEVEL_COLUMN - 1  # names stay in view
 
     def get_queryset(self):
         return (
@@ -196,6 +254,15 @@ class MatrixReport(ManagersOnly, ReportView):
             output,
         )
 
+    def finish_xlsx(self, sheet, rows):
+        heatmap(
+            sheet,
+            matrix.FIRST_LEVEL_COLUMN,
+            len(self.list_export),
+            rows + 1,
+            matrix.LEVEL_COLOURS,
+        )
+
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["skills"] = self.skills
@@ -232,6 +299,36 @@ class ExpiryFilters(WagtailFilterSet):
         )
 
 
+def expiring_certificates(organisation):
+    """Certificates of the organisation's active people expired within the last
+    year or expiring within 90 days, renewed ones left out (the expiry report and
+    the dashboard count the same)."""
+    today = timezone.localdate()
+    members = Membership.objects.for_organisation(organisation)
+    return (
+        Evidence.objects.for_organisation(organisation)
+        .filter(
+            expires_on__isnull=False,
+            expires_on__gte=today - timezone.timedelta(days=365),
+            expires_on__lte=today + timezone.timedelta(days=90),
+            user__in=members.active().values("user"),
+        )
+        .exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
+        # Renewed since: a later certificate of the same person and skill.
+        .exclude(
+            Exists(
+                Evidence.objects.filter(
+                    organisation=organisation,
+                    user=OuterRef("user"),
+                    skill=OuterRef("skill"),
+                    observed_on__gt=OuterRef("observed_on"),
+                ).exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
+            )
+        )
+        .order_by("expires_on", "user__last_name")
+    )
+
+
 class ExpiryReport(ManagersOnly, ReportView):
     """Certificates expired or expiring within 90 days: the latest evidence of each
     person in each skill that expires."""
@@ -265,30 +362,8 @@ class ExpiryReport(ManagersOnly, ReportView):
         )
 
     def get_queryset(self):
-        today = timezone.localdate()
-        members = Membership.objects.for_organisation(self.request.organisation)
-        return (
-            Evidence.objects.for_organisation(self.request.organisation)
-            .filter(
-                expires_on__isnull=False,
-                expires_on__gte=today - timezone.timedelta(days=365),
-                expires_on__lte=today + timezone.timedelta(days=90),
-                user__in=members.active().values("user"),
-            )
-            .exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
-            # Renewed since: a later certificate of the same person and skill.
-            .exclude(
-                Exists(
-                    Evidence.objects.filter(
-                        organisation=self.request.organisation,
-                        user=OuterRef("user"),
-                        skill=OuterRef("skill"),
-                        observed_on__gt=OuterRef("observed_on"),
-                    ).exclude(source__in=[Evidence.Source.SELF, Evidence.Source.PRIOR])
-                )
-            )
-            .select_related("user", "skill__renewal_course")
-            .order_by("expires_on", "user__last_name")
+        return expiring_certificates(self.request.organisation).select_related(
+            "user", "skill__renewal_course"
         )
 
     def decorate_paginated_queryset(self, object_list):
@@ -464,6 +539,13 @@ class GapReport(ManagersOnly, ReportView):
         return super().write_xlsx(self._decorate(list(queryset)), output)
 
 
+def _month_name(day):
+    """ "janvier 2026" rather than "2026-01": boards read these."""
+    from django.utils import formats
+
+    return formats.date_format(day, "YEAR_MONTH_FORMAT")
+
+
 def _months(today, count=12):
     """The first day of each of the last ``count`` months, oldest first."""
     first, months = today.replace(day=1), []
@@ -520,7 +602,8 @@ class ProgressReport(ManagersOnly, ReportView):
             counts[month, source] = count
         rows = []
         for month in months:
-            row = {"month": month.strftime("%Y-%m")}
+            # The page and chart name the month; exports keep 2026-01 (it sorts).
+            row = {"month": month.strftime("%Y-%m"), "month_name": _month_name(month)}
             for name, sources in self.SOURCES.items():
                 row[name] = sum(counts.get((month, s), 0) for s in sources)
             row["total"] = sum(row[name] for name in self.SOURCES)
@@ -537,7 +620,7 @@ class ProgressReport(ManagersOnly, ReportView):
         rows = context["object_list"]
         context["chart"] = stacked_bar_chart(
             _("Levels gained per month, by source"),
-            [row["month"] for row in rows],
+            [row["month_name"] for row in rows],
             {
                 _("From courses and activities"): [r["learning"] for r in rows],
                 _("From mentors"): [r["mentoring"] for r in rows],
@@ -622,7 +705,13 @@ class FunnelReport(ManagersOnly, ReportView):
         for pk, start, completed_at in assignments:
             cohort = cohorts.setdefault(
                 start.strftime("%Y-%m"),
-                {"assigned": 0, "completed": 0, "days": [], "steps": {}},
+                {
+                    "month": start.replace(day=1),
+                    "assigned": 0,
+                    "completed": 0,
+                    "days": [],
+                    "steps": {},
+                },
             )
             month_of[pk] = start.strftime("%Y-%m")
             cohort["assigned"] += 1
@@ -638,6 +727,7 @@ class FunnelReport(ManagersOnly, ReportView):
         for cohort, data in sorted(cohorts.items(), reverse=True):
             row = {
                 "cohort": cohort,
+                "cohort_name": _month_name(data["month"]),
                 "assigned": data["assigned"],
                 "completed": data["completed"],
                 "median_days": median(data["days"]) if data["days"] else None,

@@ -5,6 +5,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 
 from lms.models.people import PEOPLE_MANAGERS
+from lms.plugins.dashboard import DashboardAction
+from lms.plugins.menu import REPORTS as REPORTS_GROUP
 from lms.plugins.menu import MenuLink
 from lms.skills import SkillChoice
 from relais_skills import adoption, import_views
@@ -53,7 +55,31 @@ def add_skills_admin_menu(request):
 def add_skills_link(request):
     if getattr(request, "membership", None) is None:
         return []
-    return [MenuLink(_("My skills"), reverse("skills:mine"))]
+    links = [MenuLink(_("My skills"), reverse("skills:mine"))]
+    if request.user.is_superuser or request.membership.role in PEOPLE_MANAGERS:
+        links += [
+            MenuLink(_("Skills matrix"), reverse("skills_matrix"), REPORTS_GROUP),
+            MenuLink(_("Onboarding funnel"), reverse("skills_funnel"), REPORTS_GROUP),
+        ]
+    return links
+
+
+@hooks.register("lms_register_dashboard_actions")
+def add_expiring_certificates(request):
+    """Coordinators: certificates expired or expiring soon, not renewed."""
+    from relais_skills.reports import expiring_certificates
+
+    membership = getattr(request, "membership", None)
+    if not (request.user.is_superuser or (membership and membership.manages_people)):
+        return []
+    return [
+        DashboardAction(
+            _("Certificates expired or expiring within 90 days"),
+            expiring_certificates(request.organisation).count(),
+            reverse("skills_expiry"),
+            order=50,
+        )
+    ]
 
 
 # (URL name suffix, view): the Reports menu lists them in this order.
