@@ -67,3 +67,167 @@ def make_quiz(organisation, questions, **fields):
     for order, item in enumerate(questions):
         QuizQuestion.objects.create(quiz=quiz, question=item, sort_order=order)
     return quiz
+
+
+def _id(name):
+    """A stable id shaped like the real ones (uuid hex), so a test can tell an id
+    leaking into a page from the words around it."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, name).hex
+
+
+LONG = "Anticonstitutionnellementrangélesproduitsfraisdanslaportedufrigo" * 2
+
+
+def one_of_each(organisation, long_words=False):
+    """A question of each type, and the answers a learner gives to them, as
+    (question, form fields for ``q<position>``) with the learner at position
+    ``n``. Answers are partly wrong, so both theirs and the right one show.
+    ``long_words``: answers with words longer than a phone is wide."""
+    extra = LONG if long_words else ""
+    c = [_id(f"choice{i}") for i in range(3)]
+    p = [_id(f"pair{i}") for i in range(3)]
+    o = [_id(f"item{i}") for i in range(3)]
+    made = [
+        (
+            question(
+                organisation,
+                "single",
+                {
+                    "choices": [
+                        {
+                            "id": c[0],
+                            "text": "<p>Quatre degrés</p>",
+                            "fraction": 1,
+                            "feedback": "",
+                        },
+                        {
+                            "id": c[1],
+                            "text": f"<p>Huit degrés{extra}</p>",
+                            "fraction": 0,
+                            "feedback": "",
+                        },
+                    ],
+                    "shuffle": False,
+                },
+                name="Frigo",
+            ),
+            lambda n: {f"q{n}": c[1]},
+        ),
+        (
+            question(
+                organisation,
+                "multiple",
+                {
+                    "choices": [
+                        {
+                            "id": c[0],
+                            "text": "<p>En arrivant</p>",
+                            "fraction": 0.5,
+                            "feedback": "",
+                        },
+                        {
+                            "id": c[1],
+                            "text": "<p>Après la pause</p>",
+                            "fraction": 0.5,
+                            "feedback": "",
+                        },
+                        {
+                            "id": c[2],
+                            "text": "<p>Jamais</p>",
+                            "fraction": -1,
+                            "feedback": "",
+                        },
+                    ],
+                    "scoring": "partial",
+                    "shuffle": False,
+                },
+                name="Mains",
+            ),
+            lambda n: {f"q{n}": [c[2], c[0]]},
+        ),
+        (
+            question(
+                organisation,
+                "truefalse",
+                {"correct": True, "feedback_true": "", "feedback_false": ""},
+                name="Recongeler",
+            ),
+            lambda n: {f"q{n}": "false"},
+        ),
+        (
+            question(
+                organisation,
+                "short",
+                {
+                    "answers": [
+                        {
+                            "id": _id("a"),
+                            "text": "équipe",
+                            "fraction": 1,
+                            "feedback": "",
+                        }
+                    ],
+                    "case_sensitive": False,
+                    "review": False,
+                },
+                name="Ensemble",
+            ),
+            lambda n: {f"q{n}": f"groupe{extra}"},
+        ),
+        (
+            question(
+                organisation,
+                "numeric",
+                {
+                    "answers": [
+                        {
+                            "id": _id("v"),
+                            "value": 3.5,
+                            "tolerance": 0,
+                            "fraction": 1,
+                            "feedback": "",
+                        }
+                    ],
+                    "unit": "°C",
+                },
+                name="Température",
+            ),
+            lambda n: {f"q{n}": "7,5"},
+        ),
+        (
+            question(
+                organisation,
+                "matching",
+                {
+                    "pairs": [
+                        {"id": p[0], "prompt": "<p>Yaourt</p>", "answer": "Frigo"},
+                        {
+                            "id": p[1],
+                            "prompt": f"<p>Riz{extra}</p>",
+                            "answer": "Étagère",
+                        },
+                        {"id": p[2], "prompt": "", "answer": "Cave"},
+                    ],
+                    "shuffle": False,
+                },
+                name="Ranger",
+            ),
+            lambda n: {f"q{n}-{p[0]}": p[2], f"q{n}-{p[1]}": p[1]},
+        ),
+        (
+            question(
+                organisation,
+                "ordering",
+                {
+                    "items": [
+                        {"id": o[0], "text": "<p>Laver</p>"},
+                        {"id": o[1], "text": "<p>Couper</p>"},
+                        {"id": o[2], "text": f"<p>Cuire{extra}</p>"},
+                    ]
+                },
+                name="Recette",
+            ),
+            lambda n: {f"q{n}-{o[0]}": "2", f"q{n}-{o[1]}": "1"},
+        ),
+    ]
+    return made

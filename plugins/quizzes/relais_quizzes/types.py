@@ -6,12 +6,14 @@ form fields (the same for a plain form post and for autosave), and grades it. Gr
 happens here, on the server only: ``present`` never hands out fractions or feedback.
 """
 
+import html
 import math
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils import formats
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -102,7 +104,17 @@ class QuestionType:
 
     def right_answer(self, spec) -> str:
         """The correct answer as text, shown when the quiz allows it."""
+        return "; ".join(self.right_lines(spec))
+
+    def right_lines(self, spec) -> list[str]:
+        """The correct answer as the learner saw the question: one line per part
+        (a pair, an item in its place), plain text in the learner's language."""
         raise NotImplementedError
+
+    def answer_lines(self, spec, response) -> list[str]:
+        """A response as the learner gave it, in the same words as ``right_lines``;
+        [] if there is none."""
+        return [] if response is None else [str(response)]
 
     def options(self, spec):
         """(id, label) of each option, for item analysis; [] if free text."""
@@ -118,11 +130,29 @@ class QuestionType:
 
     def summary(self, spec, response):
         """A response as short text, for trainers' reviews and exports."""
-        return "" if response is None else str(response)
+        return "; ".join(self.answer_lines(spec, response))
 
 
 def _plain(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html or "")).strip()
+
+
+_ALT = re.compile(r'<(?:img|embed)\b[^>]*\balt="([^"]*)"', re.IGNORECASE)
+
+
+def _shown(html_text):
+    """Rich text as a line of plain text: its words, else its pictures' text
+    alternatives, else "(a picture)", so a choice made of an image is not blank."""
+    text = html.unescape(_plain(html_text))
+    if text:
+        return text
+    alternatives = [html.unescape(a).strip() for a in _ALT.findall(html_text or "")]
+    return ", ".join(filter(None, alternatives)) or _g("(a picture)")
+
+
+def number_format(value):
+    """A number as the learner's language writes it: 3,5 in French."""
+    return formats.number_format(f"{value:g}" if isinstance(value, float) else value)
 
 
 class SingleChoice(QuestionType):
@@ -190,12 +220,12 @@ class SingleChoice(QuestionType):
             return Grade(0)
         return Grade(max(0.0, choice["fraction"]), _feedback_of([choice]))
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         best = max(items(spec, "choices"), key=lambda choice: choice["fraction"])
-        return _plain(best["text"])
+        return [_shown(best["text"])]
 
     def options(self, spec):
-        return [(c["id"], _plain(c["text"])) for c in items(spec, "choices")]
+        return [(c["id"], _shown(c["text"])) for c in items(spec, "choices")]
 
     def chosen(self, response):
         # A response saved under another version of the question may be a list.
@@ -204,9 +234,10 @@ class SingleChoice(QuestionType):
     def is_right(self, spec, option):
         return by_id(spec, "choices").get(option, {}).get("fraction", 0) > 0
 
-    def summary(self, spec, response):
-        choices = by_id(spec, "choices")
-        return "; ".join(_plain(choices[i]["text"]) for i in self.chosen(response))
+    def answer_lines(self, spec, response):
+        picked = set(self.chosen(response))
+        # In the choices' own order, whatever order they were ticked in.
+        return [_shown(c["text"]) for c in items(spec, "choices") if c["id"] in picked]
 
 
 def _feedback_of(chosen):
@@ -256,10 +287,8 @@ class MultipleChoice(SingleChoice):
             fraction = min(1.0, max(0.0, sum(c["fraction"] for c in chosen)))
         return Grade(round(fraction, 7), _feedback_of(chosen))
 
-    def right_answer(self, spec):
-        return "; ".join(
-            _plain(c["text"]) for c in items(spec, "choices") if c["fraction"] > 0
-        )
+    def right_lines(self, spec):
+        return [_shown(c["text"]) for c in items(spec, "choices") if c["fraction"] > 0]
 
     def chosen(self, response):
         return (
@@ -322,8 +351,13 @@ class TrueFalse(QuestionType):
             [feedback] if feedback else [],
         )
 
-    def right_answer(self, spec):
-        return _g("True") if spec.get("correct") else _g("False")
+    def right_lines(self, spec):
+        return [_g("True") if spec.get("correct") else _g("False")]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, bool):
+            return []
+        return [_g("True") if response else _g("False")]
 
     def options(self, spec):
         return [(True, _g("True")), (False, _g("False"))]
@@ -414,9 +448,9 @@ class ShortText(QuestionType):
             return Grade(0, needs_review=bool(spec.get("review")))
         return Grade(answer["fraction"], _feedback_of([answer]))
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         answers = [a for a in items(spec, "answers") if a["fraction"] >= 1]
-        return " / ".join(a["text"] for a in answers)
+        return [" / ".join(a["text"] for a in answers)]
 
 
 def _wildcard_match(parts, text):
@@ -514,11 +548,21 @@ class Numeric(QuestionType):
                 return Grade(answer["fraction"], _feedback_of([answer]))
         return Grade(0)
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         best = max(items(spec, "answers"), key=lambda answer: answer["fraction"])
         unit = spec.get("unit", "")
-        tolerance = f" ± {best['tolerance']:g}" if best["tolerance"] else ""
-        return f"{best['value']:g}{tolerance} {unit}".strip()
+        value = number_format(best["value"])
+        tolerance = (
+            f" ± {number_format(best['tolerance'])}" if best["tolerance"] else ""
+        )
+        return [f"{value}{tolerance} {unit}".strip()]
+
+    def answer_lines(self, spec, response):
+        if response is None:
+            return []
+        number = parse_number(response)
+        shown = response if number is None else number_format(number)
+        return [f"{shown} {spec.get('unit', '')}".strip()]
 
 
 class Matching(QuestionType):
@@ -596,10 +640,22 @@ class Matching(QuestionType):
         )
         return Grade(round(right / len(prompts), 7) if prompts else 0)
 
-    def right_answer(self, spec):
-        return "; ".join(
-            f"{_plain(p['prompt'])} → {p['answer']}" for p in self._prompts(spec)
-        )
+    def right_lines(self, spec):
+        return [f"{_shown(p['prompt'])} → {p['answer']}" for p in self._prompts(spec)]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        pairs = by_id(spec, "pairs")
+        return [
+            f"{_shown(p['prompt'])} → "
+            + (
+                pairs[response[p["id"]]]["answer"]
+                if response.get(p["id"]) in pairs
+                else _g("(no answer)")
+            )
+            for p in self._prompts(spec)
+        ]
 
 
 class Ordering(QuestionType):
@@ -658,8 +714,25 @@ class Ordering(QuestionType):
         right = sum(1 for i, item in enumerate(known) if response.get(item) == i + 1)
         return Grade(round(right / len(known), 7) if known else 0)
 
-    def right_answer(self, spec):
-        return " → ".join(_plain(item["text"]) for item in items(spec, "items"))
+    def right_lines(self, spec):
+        return [
+            f"{place}. {_shown(item['text'])}"
+            for place, item in enumerate(items(spec, "items"), start=1)
+        ]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        placed = sorted(
+            (place, index, item)
+            for index, item in enumerate(items(spec, "items"))
+            if isinstance(place := response.get(item["id"]), int)
+        )
+        unplaced = [item for item in items(spec, "items") if item["id"] not in response]
+        return [f"{place}. {_shown(item['text'])}" for place, _i, item in placed] + [
+            _g("Not placed: %(item)s") % {"item": _shown(item["text"])}
+            for item in unplaced
+        ]
 
 
 for _type in (

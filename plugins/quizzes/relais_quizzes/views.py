@@ -103,14 +103,14 @@ def _questions(attempt, slots, show_feedback=False, show_correct=False):
             "data": kind.present(spec, slot.order),
             "response": slot.response,
             "mark": slot.version.content["mark"],
-            "summary": kind.summary(spec, slot.response),
+            "answer_lines": kind.answer_lines(spec, slot.response),
         }
         if slot.checked or show_feedback:
             grade = kind.grade(spec, slot.response)
             question["feedback"] = grade.feedback
             question["explanation"] = slot.version.content["explanation"]
         if (slot.checked or not attempt.is_open) and show_correct:
-            question["right_answer"] = kind.right_answer(spec)
+            question["right_lines"] = kind.right_lines(spec)
         questions.append(question)
     return questions
 
