@@ -231,3 +231,99 @@ def one_of_each(organisation, long_words=False):
         ),
     ]
     return made
+
+
+# A Moodle XML file the project makes: what trainers bring from Moodle banks.
+
+PNG_DOT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def svg_picture(colour, title, script=True):
+    """An inline SVG as Moodle's editor writes one in a choice, with a script."""
+    hostile = "<script>alert('svg')</script>" if script else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30" '
+        f'onload="alert(1)"><title>{title}</title>{hostile}'
+        f'<rect width="60" height="30" fill="{colour}"/></svg>'
+    )
+
+
+def _moodle_question(kind, name, body, text=None):
+    text = text or f"<p>{name} ?</p>"
+    return (
+        f'<question type="{kind}"><name><text>{name}</text></name>'
+        f'<questiontext format="html"><text><![CDATA[{text}]]></text></questiontext>'
+        f"<defaultgrade>1</defaultgrade>{body}</question>"
+    )
+
+
+def _answer(fraction, text, fmt="html"):
+    return f'<answer fraction="{fraction}" format="{fmt}"><text><![CDATA[{text}]]></text></answer>'  # noqa: E501
+
+
+def moodle_bank(*extra):
+    """8 good questions, one whose choices are inline SVG pictures, one whose choice
+    is a @@PLUGINFILE@@ picture, and one that cannot be used (its only pictures
+    cannot be drawn: its choices are empty), then ``extra`` question elements."""
+    import base64
+
+    good = [
+        _moodle_question(
+            "multichoice",
+            f"Bonne {n}",
+            "<single>true</single>"
+            + _answer(100, f"<p>Oui {n}</p>")
+            + _answer(0, f"<p>Non {n}</p>"),
+        )
+        for n in range(1, 6)
+    ] + [
+        _moodle_question(
+            "truefalse",
+            "Recongeler",
+            _answer(0, "true", "moodle_auto_format")
+            + _answer(100, "false", "moodle_auto_format"),
+        ),
+        _moodle_question(
+            "shortanswer", "Ensemble", _answer(100, "équipe", "moodle_auto_format")
+        ),
+        _moodle_question(
+            "numerical",
+            "Température",
+            '<answer fraction="100"><text>4</text><tolerance>1</tolerance></answer>',
+        ),
+    ]
+    pictures = _moodle_question(
+        "multichoice",
+        "Couleurs",
+        "<single>true</single>"
+        + _answer(100, svg_picture("green", "Vert"))
+        + _answer(0, svg_picture("red", "Rouge")),
+        text="<p>Quelle couleur dit « entrez » ?</p>",
+    )
+    dot = base64.b64encode(PNG_DOT).decode()
+    plugin_file = _moodle_question(
+        "multichoice",
+        "Point",
+        "<single>true</single>"
+        '<answer fraction="100" format="html"><text><![CDATA[<p>'
+        '<img src="@@PLUGINFILE@@/point.png" alt="Un point"></p>]]></text>'
+        f'<file name="point.png" path="/" encoding="base64">{dot}</file></answer>'
+        + _answer(0, "<p>Rien</p>"),
+    )
+    unusable = _moodle_question(
+        "multichoice",
+        "Illisible",
+        "<single>true</single>"
+        + _answer(100, "<svg><rect></svg>")
+        + _answer(0, "<svg><circle></svg>"),
+    )
+    questions = [*good, pictures, plugin_file, unusable, *extra]
+    body = "\n".join(questions)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n'
+        '<question type="category"><category><text>$course$/top/Accueil</text>'
+        f"</category></question>\n{body}\n</quiz>\n"
+    ).encode()

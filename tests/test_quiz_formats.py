@@ -5,12 +5,14 @@ README) are checked when that folder is present. Messages are checked in English
 test settings speak French), and once in French.
 """
 
+import io
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "quizzes"
@@ -474,28 +476,38 @@ def test_moodle_shortanswer_numerical_and_ordering_are_read():
     ]
 
 
-def test_moodle_images_are_kept_and_svg_is_removed_with_a_warning():
+def test_moodle_images_are_kept_and_svg_is_drawn_as_a_png_without_its_script():
     import base64
 
     png = base64.b64encode(PNG).decode()
-    svg = base64.b64encode(b"<svg onload='alert(1)'/>").decode()
+    svg = base64.b64encode(
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)' width='20' "
+        b"height='10'><script>alert(2)</script><rect width='20' height='10'/></svg>"
+    ).decode()
+    broken = base64.b64encode(b"<svg><rect></svg>").decode()
     report = moodle(
         f"""<question type="truefalse"><name><text>Flags</text></name>
           <questiontext format="html"><text><![CDATA[<p>
           <img src="@@PLUGINFILE@@/a%20b.png">
-          <img alt="x" src="@@PLUGINFILE@@/evil.png"></p>]]></text>
+          <img alt="x" src="@@PLUGINFILE@@/evil.png">
+          <img alt="y" src="@@PLUGINFILE@@/broken.svg"></p>]]></text>
           <file name="a b.png" path="/" encoding="base64">{png}</file>
-          <file name="evil.png" path="/" encoding="base64">{svg}</file></questiontext>
+          <file name="evil.png" path="/" encoding="base64">{svg}</file>
+          <file name="broken.svg" path="/" encoding="base64">{broken}</file>
+          </questiontext>
           <answer fraction="100"><text>true</text></answer>
           <answer fraction="0"><text>false</text></answer></question>"""
     )
     [question] = report.questions
-    assert question.images == {"a b.png": PNG}
-    assert '<img src="@@PLUGINFILE@@/a%20b.png">' in question.prompt
-    assert "evil" not in question.prompt
+    assert question.images["a b.png"] == PNG
+    drawn = question.images["evil.png"]
+    assert drawn.startswith(b"\x89PNG") and b"alert" not in drawn
+    assert Image.open(io.BytesIO(drawn)).size == (20, 10)
+    assert "broken" not in question.images and "broken" not in question.prompt
+    assert '<img alt="x" src="@@PLUGINFILE@@/evil.png">' in question.prompt
     assert report.warnings == [
-        "Image evil.png was removed from question “Flags” (line 3): "
-        "SVG images are not accepted."
+        "Image broken.svg was removed from question “Flags” (line 3): it is an SVG "
+        "picture that cannot be drawn."
     ]
 
 
@@ -650,17 +662,15 @@ def test_real_moodle_bank_lists_unsupported_questions_by_name():
 
 
 @needs_shared
-def test_real_moodle_bank_keeps_the_png_and_removes_the_svg():
+def test_real_moodle_bank_keeps_the_png_and_draws_the_svg_as_a_png():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     layout = named(report, "html layout")
-    assert list(layout.images) == ["4.png"]
+    assert list(layout.images) == ["4.png", "dessin.svg"]
     assert layout.images["4.png"].startswith(b"\x89PNG")
+    assert layout.images["dessin.svg"].startswith(b"\x89PNG")  # drawn, not kept
     assert 'src="@@PLUGINFILE@@/4.png"' in layout.prompt
-    assert "dessin.svg" not in layout.prompt
-    assert report.warnings == [
-        "Image dessin.svg was removed from question “html layout” (line 39): "
-        "SVG images are not accepted."
-    ]
+    assert "@@PLUGINFILE@@/dessin.svg" in layout.prompt
+    assert report.warnings == []
 
 
 @needs_shared

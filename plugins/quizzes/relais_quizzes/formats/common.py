@@ -53,22 +53,31 @@ class Skipped:
 
 @dataclass
 class Problem:
-    """Malformed input: the whole import is refused."""
+    """Malformed input. A question that cannot be used is left out of the report's
+    questions (the trainer then imports the rest or nothing); a file that cannot be
+    read at all (``whole_file``) is refused."""
 
     line: int
     reason: str
+    whole_file: bool = False
 
 
 @dataclass
 class ImportReport:
-    questions: list[ImportedQuestion] = field(default_factory=list)
+    questions: list[ImportedQuestion] = field(default_factory=list)  # usable ones
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self):
+        """Every question of the file can be imported."""
         return not self.problems
+
+    @property
+    def readable(self):
+        """The file could be read: its usable questions may be imported."""
+        return not any(problem.whole_file for problem in self.problems)
 
 
 def unsupported_reason(source_type):

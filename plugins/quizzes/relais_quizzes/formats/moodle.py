@@ -4,6 +4,8 @@ external entities are refused before any question is read.
 """
 
 import base64
+import hashlib
+import html
 import io
 import re
 import warnings
@@ -33,8 +35,10 @@ from .common import (
     to_number,
     unsupported_reason,
 )
+from .pictures import NotAPicture, svg_to_png
 
 PLUGINFILE = "@@PLUGINFILE@@/"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 class _LineRecorder(ET.TreeBuilder):
@@ -63,14 +67,14 @@ def _parse(data):
         # The parser's own words (in English), e.g. "mismatched tag".
         message = re.sub(r": line \d+, column \d+$", "", str(error))
         reason = _("The file is not well-formed XML (%(error)s).") % {"error": message}
-        return None, {}, Problem(error.position[0], reason)
+        return None, {}, Problem(error.position[0], reason, whole_file=True)
     except EntitiesForbidden:
         reason = _("The file declares XML entities, which are not allowed.")
     except DefusedXmlException:
         reason = _("The file uses XML features that are not allowed (DTD or external).")
     except LookupError as error:  # the XML declaration names an unknown encoding
         reason = _("The file cannot be read (%(error)s).") % {"error": error}
-    return None, {}, Problem(parser.parser.CurrentLineNumber, reason)
+    return None, {}, Problem(parser.parser.CurrentLineNumber, reason, whole_file=True)
 
 
 class _Question:
@@ -86,7 +90,8 @@ class _Question:
         if questiontext is not None:
             self.format = questiontext.get("format") or "html"
         self.images = {}
-        self.svg = set()
+        self.svg = set()  # files that were SVG and could not be drawn
+        self.pictures = 0  # inline SVG pictures met so far, to name them
 
     def load_files(self):
         for file in self.element.iter("file"):
@@ -110,23 +115,31 @@ class _Question:
                     file=key,
                 ) from error
             # SVG can carry scripts; sniffing the content catches a renamed one.
-            if key.lower().endswith((".svg", ".svgz")) or content.lstrip()[:1] == b"<":
-                self.svg.add(key)
-                self.warnings.append(
-                    about(
-                        self.name,
-                        _(
-                            "Image %(file)s was removed from question “%(name)s” "
-                            "(line %(line)s): SVG images are not accepted."
-                        ),
-                        _(
-                            "Image %(file)s was removed from the question on line "
-                            "%(line)s: SVG images are not accepted."
-                        ),
-                        file=key,
-                        line=self.line,
+            # It is kept as the PNG it draws (formats.pictures), never as SVG.
+            # (An SVG drawn before, exported again as PNG, is a PNG whatever its name.)
+            named_svg = key.lower().endswith(".svg") and not content.startswith(PNG)
+            if named_svg or content.lstrip()[:1] == b"<":
+                try:
+                    self.images[key], _title = svg_to_png(content)
+                except NotAPicture:
+                    self.svg.add(key)
+                    self.warnings.append(
+                        about(
+                            self.name,
+                            _(
+                                "Image %(file)s was removed from question "
+                                "“%(name)s” (line %(line)s): it is an SVG picture "
+                                "that cannot be drawn."
+                            ),
+                            _(
+                                "Image %(file)s was removed from the question on "
+                                "line %(line)s: it is an SVG picture that cannot be "
+                                "drawn."
+                            ),
+                            file=key,
+                            line=self.line,
+                        )
                     )
-                )
             elif _pixels(content) > (limit := _max_pixels()):
                 # Wagtail's image screen refuses such an image: so does the import.
                 self.warnings.append(
@@ -156,7 +169,36 @@ class _Question:
         text = (node.findtext("text") or "").strip()
         if (node.get("format") or default) != "html":
             return plain_to_html(text, block=block)
+        text = _INLINE_SVG.sub(self._inline_svg, text)
         return _IMG.sub(self._without_svg, text) if self.svg else text
+
+    def _inline_svg(self, match):
+        """An SVG written inside the HTML (a choice drawn as a picture): the PNG it
+        draws, as a file of the question; removed with a warning if it cannot be."""
+        source = match.group(0)
+        try:
+            png, title = svg_to_png(source.encode())
+        except NotAPicture:
+            self.warnings.append(
+                about(
+                    self.name,
+                    _(
+                        "A picture written in SVG was removed from question "
+                        "“%(name)s” (line %(line)s): it cannot be drawn."
+                    ),
+                    _(
+                        "A picture written in SVG was removed from the question on "
+                        "line %(line)s: it cannot be drawn."
+                    ),
+                    line=self.line,
+                )
+            )
+            return ""
+        name = f"svg-{hashlib.sha1(png, usedforsecurity=False).hexdigest()[:12]}.png"
+        self.images[name] = png
+        self.pictures += 1
+        alt = title or _("Picture %(number)s") % {"number": self.pictures}
+        return f'<img src="{PLUGINFILE}{name}" alt="{html.escape(alt)}">'
 
     def _without_svg(self, match):
         src = _SRC.search(match.group(0))
@@ -206,6 +248,7 @@ _NOT_A_NUMBER = {
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg\s*>", re.IGNORECASE | re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
@@ -361,7 +404,8 @@ READERS = {
 
 def parse_moodle_xml(data: bytes) -> ImportReport:
     """Read a Moodle XML question file. Never raises for bad input: what is wrong
-    is in the report's problems, each with its line."""
+    is in the report's problems, each with its line; the questions that can be used
+    are in its questions, whatever is wrong with the others."""
     report = ImportReport()
     root, lines, problem = _parse(data)
     if problem:
@@ -371,7 +415,7 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
         reason = _(
             "This is not a Moodle XML question file (it starts with <%(tag)s>)."
         ) % {"tag": root.tag}
-        report.problems.append(Problem(lines.get(root, 1), reason))
+        report.problems.append(Problem(lines.get(root, 1), reason, whole_file=True))
         return report
     category = []
     for element in root.findall("question"):
@@ -401,7 +445,8 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
                 continue
             problems = check_question(question)
             report.problems.extend(Problem(line, reason) for reason in problems)
-            report.questions.append(question)
+            if not problems:  # an unusable question never reaches the bank
+                report.questions.append(question)
     return report
 
 
