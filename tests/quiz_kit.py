@@ -327,3 +327,56 @@ def moodle_bank(*extra):
         '<question type="category"><category><text>$course$/top/Accueil</text>'
         f"</category></question>\n{body}\n</quiz>\n"
     ).encode()
+
+
+CLOZE_TEXT = (
+    "<p>La chaîne du froid : un yaourt se garde à {2:NUMERICAL:=4:1#Oui~%50%6:1} °C, "
+    "dans le {1:MULTICHOICE:=frigo#Bien~placard#Non} ; on dit « {1:SA:=DLC#Oui"
+    "~%50%date*} » pour la date limite.</p>"
+)
+
+
+def moodle_new_types():
+    """Question elements of the types Moodle banks use beyond the classic ones:
+    essay, cloze (multianswer), description, select missing words, drag and drop
+    into text."""
+    return [
+        _moodle_question(
+            "essay",
+            "Permanence",
+            "<responseformat>editor</responseformat>"
+            '<graderinfo format="html"><text><![CDATA[<p>Au moins un exemple '
+            "concret.</p>]]></text></graderinfo>"
+            '<responsetemplate format="html"><text>Ma première permanence…</text>'
+            "</responsetemplate>",
+            text="<p>Racontez votre première permanence.</p>",
+        ),
+        '<question type="cloze"><name><text>Froid</text></name>'
+        f'<questiontext format="html"><text><![CDATA[{CLOZE_TEXT}]]></text>'
+        "</questiontext><defaultgrade>4</defaultgrade></question>",
+        _moodle_question(
+            "description",
+            "Partie 2",
+            "",
+            text="<p>Deuxième partie : l'accueil.</p>",
+        ),
+        _moodle_question(
+            "gapselect",
+            "Accueil",
+            "<shuffleanswers>1</shuffleanswers>"
+            "<selectoption><text>bonjour</text><group>1</group></selectoption>"
+            "<selectoption><text>prénom</text><group>2</group></selectoption>"
+            "<selectoption><text>au revoir</text><group>1</group></selectoption>"
+            "<selectoption><text>âge</text><group>2</group></selectoption>",
+            text="<p>On dit [[1]] et on demande le [[2]].</p>",
+        ),
+        _moodle_question(
+            "ddwtos",
+            "Tri",
+            "<shuffleanswers>0</shuffleanswers>"
+            "<dragbox><text>jaune</text><group>1</group><infinite/></dragbox>"
+            "<dragbox><text>verte</text><group>1</group><infinite/></dragbox>",
+            text="<p>Le plastique va dans la poubelle [[1]], le verre dans la "
+            "[[2]].</p>",
+        ),
+    ]

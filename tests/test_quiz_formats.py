@@ -633,7 +633,7 @@ def test_a_document_that_is_not_a_quiz_is_refused():
 def test_real_moodle_bank_imports_multichoice_and_numerical_exactly():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     assert report.ok
-    assert types(report) == {"single": 5, "numeric": 4}
+    assert types(report) == {"single": 5, "numeric": 4, "essay": 1, "description": 1}
     tolerances = [
         answer["tolerance"]
         for question in report.questions
@@ -651,14 +651,14 @@ def test_real_moodle_bank_imports_multichoice_and_numerical_exactly():
 
 
 @needs_shared
-def test_real_moodle_bank_lists_unsupported_questions_by_name():
+def test_real_moodle_bank_lists_unsupported_questions_by_name_and_takes_the_rest():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     assert [(s.type, s.name) for s in report.skipped] == [
-        ("essay", "Essai"),
-        ("description", "ProblemDescription"),
         ("calculatedmulti", "Calculée"),
         ("calculatedmulti", "CheckComputation"),
     ]
+    assert named(report, "Essai").type == "essay"
+    assert named(report, "ProblemDescription").type == "description"
 
 
 @needs_shared
@@ -674,21 +674,22 @@ def test_real_moodle_bank_keeps_the_png_and_draws_the_svg_as_a_png():
 
 
 @needs_shared
-def test_real_nested_categories_are_rebuilt_and_the_essay_is_skipped():
+def test_real_nested_categories_are_rebuilt_and_the_essay_is_imported():
     report = parse_moodle_xml(
         shared("moodle-xml/moodle-core__nested_categories_with_questions.xml")
     )
     assert report.ok
     assert [(q.type, q.name, q.category) for q in report.questions] == [
         ("truefalse", "Iota Question", ["Iota"]),
+        ("essay", "Kappa Essay Question", ["Iota", "Kappa"]),
         ("truefalse", "Kappa Question", ["Iota", "Kappa"]),
         ("truefalse", "Lambda Question", ["Iota", "Kappa", "Lambda"]),
         ("truefalse", "Mu Question", ["Iota", "Mu"]),
     ]
-    assert all(q.spec["correct"] is True for q in report.questions)
-    assert [(s.type, s.name) for s in report.skipped] == [
-        ("essay", "Kappa Essay Question")
-    ]
+    assert all(
+        q.spec["correct"] is True for q in report.questions if q.type == "truefalse"
+    )
+    assert report.skipped == []
 
 
 @needs_shared
@@ -707,29 +708,53 @@ def test_real_matching_keeps_the_distractor_as_an_extra_answer():
 
 
 @needs_shared
-def test_real_broken_cloze_questions_are_each_listed_with_a_reason():
+def test_real_broken_cloze_questions_are_each_refused_with_a_reason():
     report = parse_moodle_xml(
         shared("moodle-xml/moodle-core__broken_cloze_questions.xml")
     )
-    assert report.questions == [] and report.ok
-    assert [(s.line, s.type, s.name) for s in report.skipped] == [
-        (4, "cloze", "Multianswer question without subquestions"),
-        (20, "cloze", "Multichoice subquestion without choices"),
-        (36, "cloze", "Multichoice subquestion with only one choice"),
-        (52, "cloze", "Multichoice subquestion with no completely correct answer"),
-        (68, "cloze", "Numerical subquestion with buggy answer"),
+    assert report.questions == [] and report.readable and report.skipped == []
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (
+            4,
+            "Question “Multianswer question without subquestions” has no gaps "
+            "({1:SHORTANSWER:…} and the like).",
+        ),
+        (
+            20,
+            "Question “Multichoice subquestion without choices”: gap 1 has no answers.",
+        ),
+        (
+            36,
+            "Question “Multichoice subquestion with only one choice”: gap 1 offers "
+            "fewer than two choices.",
+        ),
+        (
+            52,
+            "Question “Multichoice subquestion with no completely correct answer”: "
+            "gap 1 has no fully correct answer (100%).",
+        ),
+        (
+            68,
+            "Question “Numerical subquestion with buggy answer”: gap 1 has an answer "
+            "that is not a number: “zero”.",
+        ),
     ]
-    assert {s.reason for s in report.skipped} == {
-        "Cloze questions are not supported yet."
-    }
 
 
 @needs_shared
-def test_real_cloze_with_images_is_listed_as_unsupported():
+def test_real_cloze_with_images_is_imported_with_its_gaps_and_images():
     report = parse_moodle_xml(shared("moodle-xml/moodle-core__multianswer.xml"))
-    assert report.questions == [] and report.warnings == []
-    assert [(s.type, s.name) for s in report.skipped] == [
-        ("cloze", "cloze with images")
+    assert report.ok and report.warnings == [] and report.skipped == []
+    [cloze] = report.questions
+    assert cloze.type == "cloze" and cloze.name == "cloze with images"
+    gaps = cloze.spec["gaps"]
+    assert [gap["kind"] for gap in gaps] == ["choice"] * 4 + ["short"]
+    assert [a["text"] for a in gaps[4]["answers"]] == ["Paris", "Marseille"]
+    assert "{#5}" in cloze.spec["passage"] and "(5) ______" in cloze.prompt
+    assert sorted(cloze.images) == [
+        "arizona_2.png",
+        "california-state-flag.png",
+        "moodle.png",
     ]
 
 

@@ -34,7 +34,12 @@ ALLOWED_TAGS = {
     "blockquote", "h3", "h4", "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan"}}
-HTML_FIELDS = {"text", "feedback", "prompt", "feedback_true", "feedback_false"}
+HTML_FIELDS = {
+    "text", "feedback", "prompt", "feedback_true", "feedback_false", "passage",
+    "graderinfo",
+}  # fmt: skip
+# Types whose answers' "text" is plain, compared or offered as typed: not HTML.
+PLAIN_TEXT_TYPES = {"short", "cloze", "gapselect"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 DEFAULT_CATEGORY = "Imported"
@@ -74,7 +79,7 @@ def import_report(report, organisation, into=None):
                 mark=imported.mark,
             )
             # Accepted short answers are plain text, compared as typed: not HTML.
-            fields = HTML_FIELDS - {"text"} if imported.type == "short" else HTML_FIELDS
+            fields = _html_fields(imported.type)
             question.answer = answer_value(
                 imported.type, _clean_spec(imported.spec, fields, images)
             )
@@ -83,6 +88,10 @@ def import_report(report, organisation, into=None):
                 question.tags.add(*[tag[:100] for tag in imported.tags])
             outcome.created.append(question)
     return outcome
+
+
+def _html_fields(type_name):
+    return HTML_FIELDS - {"text"} if type_name in PLAIN_TEXT_TYPES else HTML_FIELDS
 
 
 def answer_value(type_name, spec):
@@ -214,7 +223,7 @@ def _with_files(text, files):
 
 def _spec_with_files(spec, files, type_name):
     """The spec's image embeds (a choice that is a picture) as file links too."""
-    fields = HTML_FIELDS - {"text"} if type_name == "short" else HTML_FIELDS
+    fields = _html_fields(type_name)
     if isinstance(spec, dict):
         return {
             key: _with_files(value, files) if key in fields and isinstance(value, str)

@@ -21,6 +21,10 @@ QUESTION_TYPES = (
     "numeric",
     "matching",
     "ordering",
+    "essay",
+    "cloze",
+    "gapselect",
+    "description",
 )
 
 
@@ -82,13 +86,8 @@ class ImportReport:
 
 def unsupported_reason(source_type):
     """Why questions of a type Relais does not take are left out, as a sentence."""
-    cloze = _("Cloze questions are not supported yet.")
     calculated = _("Calculated questions are not supported yet.")
     reasons = {
-        "cloze": cloze,
-        "multianswer": cloze,
-        "essay": _("Essay questions are not supported yet (they need manual grading)."),
-        "description": _("Descriptions are not questions, so they are not imported."),
         "calculated": calculated,
         "calculatedsimple": calculated,
         "calculatedmulti": calculated,
@@ -96,8 +95,6 @@ def unsupported_reason(source_type):
             "Random short-answer matching questions are not supported yet."
         ),
         "random": _("Random questions are not supported yet."),
-        "ddwtos": _("Drag and drop into text questions are not supported yet."),
-        "gapselect": _("Select missing words questions are not supported yet."),
         "ddimageortext": _("Drag and drop onto image questions are not supported yet."),
         "ddmarker": _("Drag and drop markers questions are not supported yet."),
     }
@@ -230,7 +227,11 @@ def check_question(question):
         ]
     spec = question.spec
     found = []
-    weighted = spec.get("choices") or spec.get("answers") or []
+    weighted = (
+        spec.get("choices") or spec.get("answers") or []
+        if question.type in ("single", "multiple", "short", "numeric")
+        else []
+    )
     if any(not -1 <= item["fraction"] <= 1 for item in weighted):
         found.append(
             say(
@@ -326,6 +327,24 @@ def check_question(question):
                 say(
                     _("Question “%(name)s” has an item without text."),
                     _("The question has an item without text."),
+                )
+            )
+    elif question.type == "gapselect":
+        numbers = {int(n) for n in re.findall(r"\[\[(\d+)\]\]", spec["passage"])}
+        if not numbers:
+            found.append(
+                say(
+                    _("Question “%(name)s” has no gaps ([[1]] and the like)."),
+                    _("The question has no gaps ([[1]] and the like)."),
+                )
+            )
+        elif max(numbers) > len(spec["choices"]) or not all(
+            choice["text"] for choice in spec["choices"]
+        ):
+            found.append(
+                say(
+                    _("Question “%(name)s” has a gap without its word."),
+                    _("The question has a gap without its word."),
                 )
             )
     return found

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from .cloze import ClozeError, blank_gaps, parse_cloze, write_cloze
 from .common import (
     ImportedQuestion,
     ImportReport,
@@ -30,6 +31,7 @@ from .common import (
     check_question,
     default_name,
     fraction,
+    html_to_plain,
     new_id,
     plain_to_html,
     to_number,
@@ -391,7 +393,67 @@ def _ordering(q):
     return "ordering", {"items": items}
 
 
+def _essay(q):
+    graderinfo = q.element.find("graderinfo")
+    template = q.element.find("responsetemplate")
+    return "essay", {
+        "graderinfo": q.html(graderinfo) if graderinfo is not None else "",
+        "template": html_to_plain(q.html(template)) if template is not None else "",
+    }
+
+
+def _description(q):
+    return "description", {}
+
+
+def _cloze(q):
+    passage, gaps = parse_cloze(q.html(q.element.find("questiontext"), block=True))
+    if not gaps:
+        raise Invalid(
+            _("Question “%(name)s” has no gaps ({1:SHORTANSWER:…} and the like)."),
+            _("The question has no gaps ({1:SHORTANSWER:…} and the like)."),
+        )
+    for number, gap in enumerate(gaps, start=1):
+        if isinstance(gap, ClozeError):
+            raise Invalid(gap.named, gap.unnamed, number=number, **gap.values)
+    return "cloze", {"passage": passage, "gaps": gaps}
+
+
+def _gapselect(q):
+    tag = "dragbox" if q.element.get("type") == "ddwtos" else "selectoption"
+    choices = []
+    for option in q.element.findall(tag):
+        try:
+            group = int((option.findtext("group") or "1").strip())
+        except ValueError:
+            group = 1
+        choices.append(
+            {
+                "id": new_id(),
+                "text": html_to_plain(option.findtext("text") or ""),
+                "group": group,
+            }
+        )
+    return "gapselect", {
+        "passage": _SLOT_HTML.sub(
+            r"[[\1]]", q.html(q.element.find("questiontext"), block=True)
+        ),
+        "choices": choices,
+        "shuffle": _flag(q.element.findtext("shuffleanswers"), True),
+        "dragged": tag == "dragbox",
+    }
+
+
+_SLOT_HTML = re.compile(r"\[\[\s*(\d+)\s*\]\]")
+
+
 READERS = {
+    "essay": _essay,
+    "description": _description,
+    "cloze": _cloze,
+    "multianswer": _cloze,
+    "gapselect": _gapselect,
+    "ddwtos": _gapselect,
     "multichoice": _multichoice,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
@@ -454,7 +516,11 @@ def _read(q, reader, category):
     q.load_files()  # first, so that SVG images leave the HTML read below
     question_type, spec = reader(q)
     prompt = q.html(q.element.find("questiontext"), block=True)
+    if "passage" in spec:  # the bank lists and results show the text, gaps blank
+        prompt = blank_gaps(spec["passage"])
     mark = (q.element.findtext("defaultgrade") or "").strip() or "1"
+    if question_type == "description":
+        mark = "1"  # never counted; Moodle's 0 is not a mark Relais accepts
     return ImportedQuestion(
         type=question_type,
         name=q.name or default_name(prompt),
@@ -588,7 +654,53 @@ def _write_ordering(element, question, images):
         answer.set("fraction", f"{position}.0000000")
 
 
+def _write_essay(element, question, images):
+    spec = question.spec
+    for tag, value in (
+        ("responseformat", "plain"),
+        ("responserequired", "1"),
+        ("responsefieldlines", "10"),
+        ("attachments", "0"),
+        ("attachmentsrequired", "0"),
+    ):
+        _simple(element, tag, value)
+    _field(element, "graderinfo", spec.get("graderinfo", ""), images)
+    template = ET.SubElement(element, "responsetemplate", format="plain")
+    _text(template, spec.get("template", ""))
+
+
+def _write_description(element, question, images):
+    element.find("defaultgrade").text = "0"
+
+
+def _write_cloze(element, question, images):
+    # Moodle keeps the gaps inside the question text: the text written above
+    # (blanks, for lists) gives way to the passage with its gaps spelled out.
+    node = element.find("questiontext")
+    node.find("text").text = _NOT_XML.sub("", write_cloze(question.spec))
+
+
+def _write_gapselect(element, question, images):
+    spec = question.spec
+    element.set("type", "ddwtos" if spec.get("dragged") else "gapselect")
+    element.find("questiontext").find("text").text = _NOT_XML.sub(
+        "", spec.get("passage", "")
+    )
+    _simple(element, "shuffleanswers", "1" if spec.get("shuffle", True) else "0")
+    tag = "dragbox" if spec.get("dragged") else "selectoption"
+    for choice in spec["choices"]:
+        option = ET.SubElement(element, tag)
+        _text(option, choice["text"])
+        _simple(option, "group", str(choice.get("group", 1)))
+        if spec.get("dragged"):
+            ET.SubElement(option, "infinite")
+
+
 WRITERS = {
+    "essay": ("essay", _write_essay),
+    "description": ("description", _write_description),
+    "cloze": ("cloze", _write_cloze),
+    "gapselect": ("gapselect", _write_gapselect),
     "single": ("multichoice", _write_choices),
     "multiple": ("multichoice", _write_choices),
     "truefalse": ("truefalse", _write_truefalse),
