@@ -79,7 +79,8 @@ LONG = "Anticonstitutionnellementrangélesproduitsfraisdanslaportedufrigo" * 2
 
 
 def one_of_each(organisation, long_words=False):
-    """A question of each type, and the answers a learner gives to them, as
+    """A question of each type (a description last), and the answers a learner
+    gives to them, as
     (question, form fields for ``q<position>``) with the learner at position
     ``n``. Answers are partly wrong, so both theirs and the right one show.
     ``long_words``: answers with words longer than a phone is wide."""
@@ -228,6 +229,97 @@ def one_of_each(organisation, long_words=False):
                 name="Recette",
             ),
             lambda n: {f"q{n}-{o[0]}": "2", f"q{n}-{o[1]}": "1"},
+        ),
+    ]
+    g = [_id(f"gap{i}") for i in range(2)]
+    made += [
+        (
+            question(
+                organisation,
+                "essay",
+                {"graderinfo": "<p>Un exemple concret.</p>", "template": ""},
+                name="Permanence",
+            ),
+            lambda n: {f"q{n}": f"Bien accueilli{extra}"},
+        ),
+        (
+            question(
+                organisation,
+                "cloze",
+                {
+                    "passage": "<p>Garder à {#1} °C dans le {#2}.</p>",
+                    "gaps": [
+                        {
+                            "id": g[0],
+                            "kind": "numeric",
+                            "weight": 1,
+                            "case_sensitive": False,
+                            "answers": [
+                                {
+                                    "id": c[0],
+                                    "text": "4",
+                                    "tolerance": 0,
+                                    "fraction": 1,
+                                    "feedback": "",
+                                }
+                            ],
+                        },
+                        {
+                            "id": g[1],
+                            "kind": "choice",
+                            "weight": 1,
+                            "case_sensitive": False,
+                            "answers": [
+                                {
+                                    "id": c[1],
+                                    "text": "frigo",
+                                    "tolerance": 0,
+                                    "fraction": 1,
+                                    "feedback": "",
+                                },
+                                {
+                                    "id": c[2],
+                                    "text": f"placard{extra}",
+                                    "tolerance": 0,
+                                    "fraction": 0,
+                                    "feedback": "",
+                                },
+                            ],
+                        },
+                    ],
+                },
+                name="Froid",
+                prompt="<p>Garder à (1) ______ °C dans le (2) ______.</p>",
+            ),
+            lambda n: {f"q{n}-{g[0]}": "5", f"q{n}-{g[1]}": c[2]},
+        ),
+        (
+            question(
+                organisation,
+                "gapselect",
+                {
+                    "passage": "<p>On dit [[1]].</p>",
+                    "choices": [
+                        {"id": c[0], "text": "bonjour", "group": 1},
+                        {"id": c[1], "text": "au revoir", "group": 1},
+                    ],
+                    "shuffle": False,
+                    "dragged": False,
+                },
+                name="Accueil",
+                prompt="<p>On dit (1) ______.</p>",
+            ),
+            lambda n: {f"q{n}-1": c[1]},
+        ),
+        (
+            question(
+                organisation,
+                "description",
+                {},
+                name="Partie 2",
+                prompt="<p>Deuxième partie.</p>",
+            ),
+            lambda n: {},
         ),
     ]
     return made

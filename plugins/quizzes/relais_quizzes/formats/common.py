@@ -88,6 +88,11 @@ def unsupported_reason(source_type):
     """Why questions of a type Relais does not take are left out, as a sentence."""
     calculated = _("Calculated questions are not supported yet.")
     reasons = {
+        # Only GIFT files still leave these out: Moodle XML brings them.
+        "essay": _("Essays in GIFT files are not imported yet (Moodle XML is)."),
+        "description": _(
+            "Descriptions in GIFT files are not imported yet (Moodle XML is)."
+        ),
         "calculated": calculated,
         "calculatedsimple": calculated,
         "calculatedmulti": calculated,
