@@ -178,3 +178,49 @@ def test_a_result_with_long_answers_fits_a_phone_and_passes_axe(
     assert page.evaluate(PAGE_WIDTH) <= 390
     assert axe_violations(page) == []
     context.close()
+
+
+def test_gaps_and_an_essay_are_answered_on_a_phone_and_saved_as_they_go(
+    demo,  # noqa: F811
+    browser,  # noqa: F811
+):
+    from wagtail.models import Site
+
+    from tests.quiz_kit import make_quiz, one_of_each
+
+    organisation = Site.objects.get(is_default_site=True)
+    made = {item.type: item for item, _answer in one_of_each(organisation, True)}
+    quiz = make_quiz(
+        organisation,
+        [made["cloze"], made["gapselect"], made["essay"]],
+        layout="all",
+        shuffle_answers=False,
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, demo, "benevole")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.goto(f"{demo}/quizzes/{quiz.uuid}/")
+    page.get_by_role("button", name="Commencer le quiz").click()
+    page.wait_for_url("**/quizzes/attempt/**")
+    cloze = made["cloze"].spec
+    page.get_by_label("Trou 1").first.fill("4")
+    page.locator(f"#q1-{cloze['gaps'][1]['id']}").select_option(label="frigo")
+    page.locator("#q2-1").select_option(label="bonjour")
+    page.get_by_label("Votre réponse (un·e formateur·rice la corrige)").fill(
+        "J'ai accueilli deux familles."
+    )
+    page.wait_for_function(SAVED)
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    assert axe_violations(page) == []
+    attempt = Attempt.objects.get(quiz=quiz)
+    saved_answers = [slot.response for slot in slots_of(attempt)]
+    assert saved_answers[2] == "J'ai accueilli deux familles."
+    page.locator("button[value=submit]").click()
+    page.wait_for_url("**/result")
+    assert "Un formateur corrigera cette réponse" in page.content()
+    attempt.refresh_from_db()
+    assert attempt.needs_review and float(attempt.score) == 2
+    context.close()
