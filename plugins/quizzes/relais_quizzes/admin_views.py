@@ -69,7 +69,7 @@ def import_questions(request):
         data = upload.read()
         report = context["report"] = parse(upload.name, data)
         category = form.cleaned_data["category"]
-        if not report.readable or not report.questions:
+        if not report.readable or (report.problems and not report.questions):
             status = 400
         elif report.ok:
             context["outcome"] = import_report(report, organisation, category)

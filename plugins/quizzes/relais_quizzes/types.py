@@ -136,8 +136,8 @@ class QuestionType:
         return "; ".join(self.answer_lines(spec, response))
 
     def guidance(self, spec):
-        """What a trainer reviewing an answer is told: the accepted answers."""
-        return self.right_answer(spec)
+        """What a trainer marking an answer is told beyond the accepted answers."""
+        return ""
 
 
 def _plain(html):
