@@ -186,7 +186,7 @@ def test_the_learners_page_puts_a_field_or_a_list_in_each_gap(
 
 
 def test_item_analysis_takes_essays_by_their_reviewed_mark_and_skips_descriptions(
-    bank, quizzes_on
+    client_a, bank, quizzes_on
 ):
     from relais_quizzes.attempts import regrade
 
@@ -205,3 +205,6 @@ def test_item_analysis_takes_essays_by_their_reviewed_mark_and_skips_description
     assert essay.question.name == "Permanence"
     assert (essay.answered, essay.waiting, essay.facility) == (3, 1, 0.75)
     assert essay.frequent == [] and essay.options == []
+    client_a.force_login(trainer)
+    page = client_a.get(f"/quizzes/results/{quiz.pk}/items/").content.decode()
+    assert "À corriger: 1" in page and "Partie 2" not in page
