@@ -2,6 +2,7 @@
 way, comes back, submits and passes: the path step completes."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from courses.models import StepCompletion
 from relais_quizzes.models import Attempt, Slot
@@ -12,6 +13,8 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     demo,
     log_in,
 )
+
+User = get_user_model()
 
 pytestmark = [
     pytest.mark.browser,
@@ -127,4 +130,97 @@ def test_the_volunteer_takes_the_quiz_on_a_phone_through_a_lost_connection(
     ).exists()
     page.goto(f"{demo}/onboarding/")
     assert "Quiz : hygiène et sécurité" in page.locator(".step--done").inner_text()
+    context.close()
+
+
+# Functions, as above: each card is no wider than its box at 390 px.
+OVERFLOWING = """() => [...document.querySelectorAll('.quiz-question, .quiz-result')]
+  .filter(el => el.scrollWidth > el.clientWidth)
+  .map(el => el.className + ': ' + el.scrollWidth + ' > ' + el.clientWidth)"""
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def test_a_result_with_long_answers_fits_a_phone_and_passes_axe(
+    demo,  # noqa: F811
+    browser,  # noqa: F811
+):
+    from wagtail.models import Site
+
+    from relais_quizzes.attempts import save_answer, start, submit
+    from tests.quiz_kit import make_quiz, one_of_each
+    from tests.test_quizzes import Data
+
+    organisation = Site.objects.get(is_default_site=True)
+    made = one_of_each(organisation, long_words=True)
+    quiz = make_quiz(
+        organisation,
+        [item for item, _answer in made],
+        shuffle_answers=False,
+        show_correct_answers="after_submission",
+    )
+    learner = User.objects.get(username="benevole")
+    attempt = start(quiz, learner)
+    for position, (_item, answer) in enumerate(made, start=1):
+        save_answer(attempt, position, Data(answer(position)))
+    submit(attempt)
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, demo, "benevole")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.goto(f"{demo}/quizzes/attempt/{attempt.uuid}/result")
+    cards = page.locator(".quiz-question")
+    assert cards.count() == len(made)
+    assert "Faux" in cards.nth(2).inner_text()
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_gaps_and_an_essay_are_answered_on_a_phone_and_saved_as_they_go(
+    demo,  # noqa: F811
+    browser,  # noqa: F811
+):
+    from wagtail.models import Site
+
+    from tests.quiz_kit import make_quiz, one_of_each
+
+    organisation = Site.objects.get(is_default_site=True)
+    made = {item.type: item for item, _answer in one_of_each(organisation, True)}
+    quiz = make_quiz(
+        organisation,
+        [made["cloze"], made["gapselect"], made["essay"]],
+        layout="all",
+        shuffle_answers=False,
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, demo, "benevole")
+    page.wait_for_url(f"{demo}/dashboard/")
+    page.goto(f"{demo}/quizzes/{quiz.uuid}/")
+    page.get_by_role("button", name="Commencer le quiz").click()
+    page.wait_for_url("**/quizzes/attempt/**")
+    cloze = made["cloze"].spec
+    page.get_by_label("Trou 1").first.fill("4")
+    page.locator(f"#q1-{cloze['gaps'][1]['id']}").select_option(label="frigo")
+    page.locator("#q2-1").select_option(label="bonjour")
+    page.get_by_label("Votre réponse (un·e formateur·rice la corrige)").fill(
+        "J'ai accueilli deux familles."
+    )
+    page.wait_for_function(SAVED)
+    assert page.evaluate(PAGE_WIDTH) <= 390
+    assert axe_violations(page) == []
+    attempt = Attempt.objects.get(quiz=quiz)
+    saved_answers = [slot.response for slot in slots_of(attempt)]
+    assert saved_answers[2] == "J'ai accueilli deux familles."
+    page.locator("button[value=submit]").click()
+    page.wait_for_url("**/result")
+    assert "Un formateur corrigera cette réponse" in page.content()
+    attempt.refresh_from_db()
+    assert attempt.needs_review and float(attempt.score) == 2
     context.close()

@@ -5,12 +5,14 @@ README) are checked when that folder is present. Messages are checked in English
 test settings speak French), and once in French.
 """
 
+import io
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "quizzes"
@@ -474,28 +476,38 @@ def test_moodle_shortanswer_numerical_and_ordering_are_read():
     ]
 
 
-def test_moodle_images_are_kept_and_svg_is_removed_with_a_warning():
+def test_moodle_images_are_kept_and_svg_is_drawn_as_a_png_without_its_script():
     import base64
 
     png = base64.b64encode(PNG).decode()
-    svg = base64.b64encode(b"<svg onload='alert(1)'/>").decode()
+    svg = base64.b64encode(
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)' width='20' "
+        b"height='10'><script>alert(2)</script><rect width='20' height='10'/></svg>"
+    ).decode()
+    broken = base64.b64encode(b"<svg><rect></svg>").decode()
     report = moodle(
         f"""<question type="truefalse"><name><text>Flags</text></name>
           <questiontext format="html"><text><![CDATA[<p>
           <img src="@@PLUGINFILE@@/a%20b.png">
-          <img alt="x" src="@@PLUGINFILE@@/evil.png"></p>]]></text>
+          <img alt="x" src="@@PLUGINFILE@@/evil.png">
+          <img alt="y" src="@@PLUGINFILE@@/broken.svg"></p>]]></text>
           <file name="a b.png" path="/" encoding="base64">{png}</file>
-          <file name="evil.png" path="/" encoding="base64">{svg}</file></questiontext>
+          <file name="evil.png" path="/" encoding="base64">{svg}</file>
+          <file name="broken.svg" path="/" encoding="base64">{broken}</file>
+          </questiontext>
           <answer fraction="100"><text>true</text></answer>
           <answer fraction="0"><text>false</text></answer></question>"""
     )
     [question] = report.questions
-    assert question.images == {"a b.png": PNG}
-    assert '<img src="@@PLUGINFILE@@/a%20b.png">' in question.prompt
-    assert "evil" not in question.prompt
+    assert question.images["a b.png"] == PNG
+    drawn = question.images["evil.png"]
+    assert drawn.startswith(b"\x89PNG") and b"alert" not in drawn
+    assert Image.open(io.BytesIO(drawn)).size == (20, 10)
+    assert "broken" not in question.images and "broken" not in question.prompt
+    assert '<img alt="x" src="@@PLUGINFILE@@/evil.png">' in question.prompt
     assert report.warnings == [
-        "Image evil.png was removed from question “Flags” (line 3): "
-        "SVG images are not accepted."
+        "Image broken.svg was removed from question “Flags” (line 3): it is an SVG "
+        "picture that cannot be drawn."
     ]
 
 
@@ -621,7 +633,7 @@ def test_a_document_that_is_not_a_quiz_is_refused():
 def test_real_moodle_bank_imports_multichoice_and_numerical_exactly():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     assert report.ok
-    assert types(report) == {"single": 5, "numeric": 4}
+    assert types(report) == {"single": 5, "numeric": 4, "essay": 1, "description": 1}
     tolerances = [
         answer["tolerance"]
         for question in report.questions
@@ -639,46 +651,45 @@ def test_real_moodle_bank_imports_multichoice_and_numerical_exactly():
 
 
 @needs_shared
-def test_real_moodle_bank_lists_unsupported_questions_by_name():
+def test_real_moodle_bank_lists_unsupported_questions_by_name_and_takes_the_rest():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     assert [(s.type, s.name) for s in report.skipped] == [
-        ("essay", "Essai"),
-        ("description", "ProblemDescription"),
         ("calculatedmulti", "Calculée"),
         ("calculatedmulti", "CheckComputation"),
     ]
+    assert named(report, "Essai").type == "essay"
+    assert named(report, "ProblemDescription").type == "description"
 
 
 @needs_shared
-def test_real_moodle_bank_keeps_the_png_and_removes_the_svg():
+def test_real_moodle_bank_keeps_the_png_and_draws_the_svg_as_a_png():
     report = parse_moodle_xml(shared("moodle-xml/amc2moodle__moodle-bank-exemple.xml"))
     layout = named(report, "html layout")
-    assert list(layout.images) == ["4.png"]
+    assert list(layout.images) == ["4.png", "dessin.svg"]
     assert layout.images["4.png"].startswith(b"\x89PNG")
+    assert layout.images["dessin.svg"].startswith(b"\x89PNG")  # drawn, not kept
     assert 'src="@@PLUGINFILE@@/4.png"' in layout.prompt
-    assert "dessin.svg" not in layout.prompt
-    assert report.warnings == [
-        "Image dessin.svg was removed from question “html layout” (line 39): "
-        "SVG images are not accepted."
-    ]
+    assert "@@PLUGINFILE@@/dessin.svg" in layout.prompt
+    assert report.warnings == []
 
 
 @needs_shared
-def test_real_nested_categories_are_rebuilt_and_the_essay_is_skipped():
+def test_real_nested_categories_are_rebuilt_and_the_essay_is_imported():
     report = parse_moodle_xml(
         shared("moodle-xml/moodle-core__nested_categories_with_questions.xml")
     )
     assert report.ok
     assert [(q.type, q.name, q.category) for q in report.questions] == [
         ("truefalse", "Iota Question", ["Iota"]),
+        ("essay", "Kappa Essay Question", ["Iota", "Kappa"]),
         ("truefalse", "Kappa Question", ["Iota", "Kappa"]),
         ("truefalse", "Lambda Question", ["Iota", "Kappa", "Lambda"]),
         ("truefalse", "Mu Question", ["Iota", "Mu"]),
     ]
-    assert all(q.spec["correct"] is True for q in report.questions)
-    assert [(s.type, s.name) for s in report.skipped] == [
-        ("essay", "Kappa Essay Question")
-    ]
+    assert all(
+        q.spec["correct"] is True for q in report.questions if q.type == "truefalse"
+    )
+    assert report.skipped == []
 
 
 @needs_shared
@@ -697,29 +708,53 @@ def test_real_matching_keeps_the_distractor_as_an_extra_answer():
 
 
 @needs_shared
-def test_real_broken_cloze_questions_are_each_listed_with_a_reason():
+def test_real_broken_cloze_questions_are_each_refused_with_a_reason():
     report = parse_moodle_xml(
         shared("moodle-xml/moodle-core__broken_cloze_questions.xml")
     )
-    assert report.questions == [] and report.ok
-    assert [(s.line, s.type, s.name) for s in report.skipped] == [
-        (4, "cloze", "Multianswer question without subquestions"),
-        (20, "cloze", "Multichoice subquestion without choices"),
-        (36, "cloze", "Multichoice subquestion with only one choice"),
-        (52, "cloze", "Multichoice subquestion with no completely correct answer"),
-        (68, "cloze", "Numerical subquestion with buggy answer"),
+    assert report.questions == [] and report.readable and report.skipped == []
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (
+            4,
+            "Question “Multianswer question without subquestions” has no gaps "
+            "({1:SHORTANSWER:…} and the like).",
+        ),
+        (
+            20,
+            "Question “Multichoice subquestion without choices”: gap 1 has no answers.",
+        ),
+        (
+            36,
+            "Question “Multichoice subquestion with only one choice”: gap 1 offers "
+            "fewer than two choices.",
+        ),
+        (
+            52,
+            "Question “Multichoice subquestion with no completely correct answer”: "
+            "gap 1 has no fully correct answer (100%).",
+        ),
+        (
+            68,
+            "Question “Numerical subquestion with buggy answer”: gap 1 has an answer "
+            "that is not a number: “zero”.",
+        ),
     ]
-    assert {s.reason for s in report.skipped} == {
-        "Cloze questions are not supported yet."
-    }
 
 
 @needs_shared
-def test_real_cloze_with_images_is_listed_as_unsupported():
+def test_real_cloze_with_images_is_imported_with_its_gaps_and_images():
     report = parse_moodle_xml(shared("moodle-xml/moodle-core__multianswer.xml"))
-    assert report.questions == [] and report.warnings == []
-    assert [(s.type, s.name) for s in report.skipped] == [
-        ("cloze", "cloze with images")
+    assert report.ok and report.warnings == [] and report.skipped == []
+    [cloze] = report.questions
+    assert cloze.type == "cloze" and cloze.name == "cloze with images"
+    gaps = cloze.spec["gaps"]
+    assert [gap["kind"] for gap in gaps] == ["choice"] * 4 + ["short"]
+    assert [a["text"] for a in gaps[4]["answers"]] == ["Paris", "Marseille"]
+    assert "{#5}" in cloze.spec["passage"] and "(5) ______" in cloze.prompt
+    assert sorted(cloze.images) == [
+        "arizona_2.png",
+        "california-state-flag.png",
+        "moodle.png",
     ]
 
 

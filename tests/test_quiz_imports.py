@@ -1,16 +1,21 @@
 """Question files through the admin: imported all or nothing, cleaned, and a Moodle
 XML round trip through the database gives the same questions."""
 
+import html
+import re
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from wagtail.images import get_image_model
 
 from lms.models import Role
 from relais_quizzes.formats import parse_moodle_xml, without_ids
 from relais_quizzes.imports import export
 from relais_quizzes.models import Question, QuestionCategory
 from tests.factories import member
+from tests.quiz_kit import moodle_bank
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "quizzes"
 
@@ -71,11 +76,19 @@ def test_a_trainer_imports_a_gift_file_and_sees_what_was_left_out(
     assert "<b>sûre</b>" in questions["Piège"].prompt
 
 
-def test_a_broken_file_imports_nothing_and_says_where(trainer_client, org_a):
+def test_a_broken_question_imports_nothing_until_the_trainer_chooses(
+    trainer_client, org_a
+):
     broken = GIFT.replace("{#112}", "{#112")
     response = post_file(trainer_client, "banque.gift", broken.encode())
-    assert response.status_code == 400
-    assert "Ligne 13" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ligne 13" in page and "Importer les 4 autres questions" in page
+    assert not Question.objects.exists()
+    assert not QuestionCategory.objects.exists()
+
+
+def test_a_file_that_cannot_be_read_imports_nothing_and_says_why(trainer_client, org_a):
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY a "aaaa">'
         b'<!ENTITY b "&a;&a;&a;&a;">]><quiz>&b;</quiz>'
@@ -83,8 +96,100 @@ def test_a_broken_file_imports_nothing_and_says_where(trainer_client, org_a):
     response = post_file(trainer_client, "bomb.xml", bomb)
     assert response.status_code == 400
     assert "entités XML" in response.content.decode()
+    assert "Importer les" not in response.content.decode()
     assert not Question.objects.exists()
     assert not QuestionCategory.objects.exists()
+
+
+HELD = re.compile(r'name="held" value="([^"]+)"')
+
+
+def held_token(response):
+    return HELD.search(response.content.decode()).group(1)
+
+
+def decide(client, token, decision, host="a.test"):
+    return client.post(
+        "/admin/quizzes/import/",
+        {"held": token, "decision": decision},
+        HTTP_HOST=host,
+    )
+
+
+def test_an_unusable_question_is_listed_and_the_trainer_imports_the_rest(
+    trainer_client, org_a
+):
+    response = post_file(trainer_client, "banque.xml", moodle_bank())
+    page = re.sub(r"\s+", " ", html.unescape(response.content.decode()))
+    assert response.status_code == 200
+    assert "Ligne 14 : La question « Illisible » a un choix sans texte." in page
+    assert not Question.objects.exists()  # nothing until the trainer chooses
+    response = decide(trainer_client, held_token(response), "rest")
+    assert response.status_code == 200
+    assert "10 questions importées" in response.content.decode()
+    names = set(
+        Question.objects.filter(organisation=org_a).values_list("name", flat=True)
+    )
+    assert len(names) == 10 and "Illisible" not in names
+    assert {"Couleurs", "Point", "Bonne 1"} <= names
+
+
+def test_the_trainer_may_import_nothing_and_a_choice_is_made_once(
+    trainer_client, org_a
+):
+    token = held_token(post_file(trainer_client, "banque.xml", moodle_bank()))
+    response = decide(trainer_client, token, "nothing")
+    assert "Rien n\u2019a été importé" in html.unescape(response.content.decode())
+    assert decide(trainer_client, token, "rest").status_code == 409
+    assert not Question.objects.exists()
+
+
+def test_a_file_waiting_for_a_choice_is_only_its_trainers(trainer_client, org_a):
+    token = held_token(post_file(trainer_client, "banque.xml", moodle_bank()))
+    colleague = Client(HTTP_HOST="a.test")
+    colleague.force_login(member(org_a, Role.TRAINER))
+    assert decide(colleague, token, "rest").status_code == 409
+    assert decide(trainer_client, "not-a-token", "rest").status_code == 409
+    assert not Question.objects.exists()
+
+
+def test_pictures_in_choices_are_kept_and_no_svg_or_script_is_stored(
+    trainer_client, org_a
+):
+    token = held_token(post_file(trainer_client, "banque.xml", moodle_bank()))
+    decide(trainer_client, token, "rest")
+    colours = Question.objects.get(name="Couleurs")
+    texts = [choice["text"] for choice in colours.spec["choices"]]
+    assert all(t.startswith('<embed embedtype="image"') for t in texts), texts
+    assert ['alt="Vert"' in texts[0], 'alt="Rouge"' in texts[1]] == [True, True]
+    point = Question.objects.get(name="Point").spec["choices"][0]["text"]
+    assert '<embed embedtype="image"' in point and 'alt="Un point"' in point
+    stored = " ".join(str(q.spec) for q in Question.objects.all()).lower()
+    assert "<svg" not in stored and "script" not in stored and "onload" not in stored
+    images = get_image_model().objects.all()
+    assert images.count() == 3
+    for image in images:
+        with image.file.open("rb") as handle:
+            content = handle.read()
+        assert content.startswith(b"\x89PNG") and b"alert" not in content
+        assert image.file.name.endswith(".png")
+
+
+def test_pictures_in_choices_survive_an_export_and_an_import_again(
+    trainer_client, org_a
+):
+    decide(
+        trainer_client,
+        held_token(post_file(trainer_client, "banque.xml", moodle_bank())),
+        "rest",
+    )
+    exported = export(Question.objects.filter(name__in=["Couleurs", "Point"]))
+    again = parse_moodle_xml(exported)
+    assert again.ok
+    for question in again.questions:
+        picture = question.spec["choices"][0]["text"]
+        name = re.search(r"@@PLUGINFILE@@/([^\"]+)", picture).group(1)
+        assert question.images[name].startswith(b"\x89PNG")
 
 
 def test_importing_is_for_trainers_and_lands_in_their_organisation(
@@ -146,7 +251,8 @@ def test_moodle_xml_round_trip_through_the_database(trainer_client, org_a):
     assert post_file(trainer_client, "again.xml", first).status_code == 200
     second = export(Question.objects.filter(organisation=org_a).order_by("pk"))
     assert _comparable(parse_moodle_xml(first)) == _comparable(parse_moodle_xml(second))
-    assert len(parse_moodle_xml(second).questions) == (9 if SHARED.exists() else 1)
+    # The essay and the description are imported too; the two calculated are not.
+    assert len(parse_moodle_xml(second).questions) == (11 if SHARED.exists() else 1)
     download = trainer_client.get("/admin/quizzes/export/?download=1")
     assert download["Content-Type"] == "application/xml"
     assert parse_moodle_xml(download.content).ok

@@ -2,7 +2,8 @@
 database (a quiz with 10,000 attempts is a handful of queries, whatever its size).
 
 Item analysis, per question:
-- facility: the mean credit learners got (1 = everyone right);
+- facility: the mean credit learners got (1 = everyone right), answers a trainer
+  has still to mark left out (an essay counts by its reviewed mark);
 - discrimination: the facility among the best 27 % of attempts minus that among the
   worst 27 % (Kelley's classic groups). Near 0 or negative, the question does not
   tell stronger learners from weaker ones: often an ambiguous question or a wrong key.
@@ -106,6 +107,7 @@ class Item:
     answered: int
     facility: float | None
     discrimination: float | None
+    waiting: int = 0  # answers still to be marked by a trainer
     options: list = field(default_factory=list)  # (label, count, share, right)
     frequent: list = field(default_factory=list)  # free answers: (text, count)
 
@@ -131,13 +133,17 @@ def items(quiz, organisation):
     size = math.ceil(GROUP_SHARE * total)
     upper, lower = _group(attempts, size, True), _group(attempts, size, False)
     slots = Slot.objects.filter(attempt__in=attempts)
+    # A mark still waiting for a trainer (an essay, a short answer left to review)
+    # is no mark yet: facility and discrimination count reviewed answers only.
+    marked = Q(needs_review=False)
     rows = (
         slots.values("version__question")
         .annotate(
             answered=Count("pk", filter=Q(response__isnull=False)),
-            facility=Avg("fraction"),
-            upper=Avg("fraction", filter=upper),
-            lower=Avg("fraction", filter=lower),
+            waiting=Count("pk", filter=Q(needs_review=True)),
+            facility=Avg("fraction", filter=marked),
+            upper=Avg("fraction", filter=marked & upper),
+            lower=Avg("fraction", filter=marked & lower),
         )
         .order_by("version__question")
     )
@@ -155,9 +161,12 @@ def items(quiz, organisation):
     result = []
     for row in rows:
         question = questions[row["version__question"]]
+        if not question.kind.graded:
+            continue  # text between questions: nothing to analyse
         item = Item(
             question=question,
             answered=row["answered"],
+            waiting=row["waiting"],
             facility=_round(row["facility"]),
             discrimination=_round(
                 row["upper"] - row["lower"]
@@ -191,7 +200,7 @@ def _describe(item, responses):
             )
             for option, label in options
         ]
-    else:
+    elif kind.tallies:  # an essay's text is never the same twice
         top = Counter()
         for response, count in responses:
             top[kind.summary(spec, response)] += count

@@ -93,7 +93,10 @@ def start(quiz, user, activity="", organisation=None):
                 deadline=now + timedelta(minutes=quiz.time_limit_minutes)
                 if quiz.time_limit_minutes
                 else None,
-                max_score=sum(Decimal(v.content["mark"]) for v in versions),
+                # Descriptions (text between questions) never count.
+                max_score=sum(
+                    Decimal(v.content["mark"]) for v in versions if v.kind.graded
+                ),
             )
             Slot.objects.bulk_create(
                 Slot(
@@ -283,6 +286,7 @@ def _total(attempt, slots):
     attempt.score = sum(
         (Decimal(str(slot.fraction or 0)) * Decimal(slot.version.content["mark"]))
         for slot in slots
+        if slot.version.kind.graded
     ).quantize(Decimal("0.001"))
     attempt.passed = attempt.percent is not None and (
         100 * attempt.score >= attempt.quiz.pass_mark * attempt.max_score

@@ -34,7 +34,13 @@ ALLOWED_TAGS = {
     "blockquote", "h3", "h4", "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan"}}
-HTML_FIELDS = {"text", "feedback", "prompt", "feedback_true", "feedback_false"}
+HTML_FIELDS = {
+    "text", "feedback", "prompt", "feedback_true", "feedback_false", "passage",
+    "graderinfo",
+}  # fmt: skip
+# Types whose answers' "text" is plain, compared or offered as typed: not HTML.
+PLAIN_TEXT_TYPES = {"short", "cloze", "gapselect"}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 DEFAULT_CATEGORY = "Imported"
 
@@ -54,10 +60,11 @@ class Outcome:
 
 
 def import_report(report, organisation, into=None):
-    """Create the report's questions in ``into`` (a category) or at the top, in
-    one transaction. The caller checks ``report.ok`` first."""
-    if not report.ok:
-        raise ValueError("A report with problems is never imported.")
+    """Create the report's usable questions in ``into`` (a category) or at the top,
+    in one transaction. The caller checks ``report.readable`` first, and asks the
+    trainer before importing a report with problems (the questions left out)."""
+    if not report.readable:
+        raise ValueError("A file that cannot be read is never imported.")
     outcome = Outcome(skipped=report.skipped, warnings=list(report.warnings))
     with transaction.atomic():
         for imported in report.questions:
@@ -72,15 +79,19 @@ def import_report(report, organisation, into=None):
                 mark=imported.mark,
             )
             # Accepted short answers are plain text, compared as typed: not HTML.
-            fields = HTML_FIELDS - {"text"} if imported.type == "short" else HTML_FIELDS
+            fields = _html_fields(imported.type)
             question.answer = answer_value(
-                imported.type, _clean_spec(imported.spec, fields)
+                imported.type, _clean_spec(imported.spec, fields, images)
             )
             question.save()
             if imported.tags:
                 question.tags.add(*[tag[:100] for tag in imported.tags])
             outcome.created.append(question)
     return outcome
+
+
+def _html_fields(type_name):
+    return HTML_FIELDS - {"text"} if type_name in PLAIN_TEXT_TYPES else HTML_FIELDS
 
 
 def answer_value(type_name, spec):
@@ -109,6 +120,8 @@ def _store_images(organisation, images):
     stored = {}
     for name, data in (images or {}).items():
         extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if data.startswith(PNG_SIGNATURE):  # an SVG the parser drew as a PNG
+            extension = ".png"
         if extension not in IMAGE_TYPES:
             continue
         collection = organisation_collection(organisation)
@@ -155,15 +168,17 @@ def clean(text, images=None):
     return IMG.sub(image, safe)
 
 
-def _clean_spec(spec, fields):
+def _clean_spec(spec, fields, images=None):
+    """The spec's HTML cleaned; images of the file in choices, pairs and items
+    become Wagtail images like those of the prompt."""
     if isinstance(spec, dict):
         return {
-            key: clean(value) if key in fields and isinstance(value, str)
-            else _clean_spec(value, fields)
+            key: clean(value, images) if key in fields and isinstance(value, str)
+            else _clean_spec(value, fields, images)
             for key, value in spec.items()
         }  # fmt: skip
     if isinstance(spec, list):
-        return [_clean_spec(item, fields) for item in spec]
+        return [_clean_spec(item, fields, images) for item in spec]
     return spec
 
 
@@ -179,7 +194,7 @@ def export(questions):
                 name=question.name,
                 prompt=_with_files(question.prompt, files := {}),
                 explanation=_with_files(question.explanation, files),
-                spec=question.spec,
+                spec=_spec_with_files(question.spec, files, question.type),
                 category=question.category.names(),
                 tags=sorted(tag.name for tag in question.tags.all()),
                 mark=float(question.mark),
@@ -204,3 +219,17 @@ def _with_files(text, files):
         return f'<img src="@@PLUGINFILE@@/{name}" alt="{attributes.get("alt", "")}">'
 
     return EMBED.sub(image, text)
+
+
+def _spec_with_files(spec, files, type_name):
+    """The spec's image embeds (a choice that is a picture) as file links too."""
+    fields = _html_fields(type_name)
+    if isinstance(spec, dict):
+        return {
+            key: _with_files(value, files) if key in fields and isinstance(value, str)
+            else _spec_with_files(value, files, type_name)
+            for key, value in spec.items()
+        }  # fmt: skip
+    if isinstance(spec, list):
+        return [_spec_with_files(item, files, type_name) for item in spec]
+    return spec

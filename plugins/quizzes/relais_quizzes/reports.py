@@ -168,6 +168,7 @@ def review(request, pk):
             "prompt": slot.version.content["prompt"],
             "answer": slot.version.kind.summary(slot.version.spec, slot.response),
             "accepted": slot.version.kind.right_answer(slot.version.spec),
+            "guidance": slot.version.kind.guidance(slot.version.spec),
         }
         for slot in _to_review(quiz, request.organisation)
     ]

@@ -6,12 +6,14 @@ form fields (the same for a plain form post and for autosave), and grades it. Gr
 happens here, on the server only: ``present`` never hands out fractions or feedback.
 """
 
+import html
 import math
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils import formats
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -77,6 +79,9 @@ class QuestionType:
     label = ""
     template = ""
     shuffles = ""  # the spec list shown in a learner-specific order, if any
+    graded = True  # False: text between questions, no answer, no mark
+    inline_text = False  # its template shows the text (with gaps in it) itself
+    tallies = True  # item analysis counts its most frequent answers
 
     def block(self):
         """The StructBlock trainers edit the answers with."""
@@ -102,7 +107,17 @@ class QuestionType:
 
     def right_answer(self, spec) -> str:
         """The correct answer as text, shown when the quiz allows it."""
+        return "; ".join(self.right_lines(spec))
+
+    def right_lines(self, spec) -> list[str]:
+        """The correct answer as the learner saw the question: one line per part
+        (a pair, an item in its place), plain text in the learner's language."""
         raise NotImplementedError
+
+    def answer_lines(self, spec, response) -> list[str]:
+        """A response as the learner gave it, in the same words as ``right_lines``;
+        [] if there is none."""
+        return [] if response is None else [str(response)]
 
     def options(self, spec):
         """(id, label) of each option, for item analysis; [] if free text."""
@@ -118,11 +133,33 @@ class QuestionType:
 
     def summary(self, spec, response):
         """A response as short text, for trainers' reviews and exports."""
-        return "" if response is None else str(response)
+        return "; ".join(self.answer_lines(spec, response))
+
+    def guidance(self, spec):
+        """What a trainer marking an answer is told beyond the accepted answers."""
+        return ""
 
 
 def _plain(html):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html or "")).strip()
+
+
+_ALT = re.compile(r'<(?:img|embed)\b[^>]*\balt="([^"]*)"', re.IGNORECASE)
+
+
+def _shown(html_text):
+    """Rich text as a line of plain text: its words, else its pictures' text
+    alternatives, else "(a picture)", so a choice made of an image is not blank."""
+    text = html.unescape(_plain(html_text))
+    if text:
+        return text
+    alternatives = [html.unescape(a).strip() for a in _ALT.findall(html_text or "")]
+    return ", ".join(filter(None, alternatives)) or _g("(a picture)")
+
+
+def number_format(value):
+    """A number as the learner's language writes it: 3,5 in French."""
+    return formats.number_format(f"{value:g}" if isinstance(value, float) else value)
 
 
 class SingleChoice(QuestionType):
@@ -190,12 +227,12 @@ class SingleChoice(QuestionType):
             return Grade(0)
         return Grade(max(0.0, choice["fraction"]), _feedback_of([choice]))
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         best = max(items(spec, "choices"), key=lambda choice: choice["fraction"])
-        return _plain(best["text"])
+        return [_shown(best["text"])]
 
     def options(self, spec):
-        return [(c["id"], _plain(c["text"])) for c in items(spec, "choices")]
+        return [(c["id"], _shown(c["text"])) for c in items(spec, "choices")]
 
     def chosen(self, response):
         # A response saved under another version of the question may be a list.
@@ -204,9 +241,10 @@ class SingleChoice(QuestionType):
     def is_right(self, spec, option):
         return by_id(spec, "choices").get(option, {}).get("fraction", 0) > 0
 
-    def summary(self, spec, response):
-        choices = by_id(spec, "choices")
-        return "; ".join(_plain(choices[i]["text"]) for i in self.chosen(response))
+    def answer_lines(self, spec, response):
+        picked = set(self.chosen(response))
+        # In the choices' own order, whatever order they were ticked in.
+        return [_shown(c["text"]) for c in items(spec, "choices") if c["id"] in picked]
 
 
 def _feedback_of(chosen):
@@ -256,10 +294,8 @@ class MultipleChoice(SingleChoice):
             fraction = min(1.0, max(0.0, sum(c["fraction"] for c in chosen)))
         return Grade(round(fraction, 7), _feedback_of(chosen))
 
-    def right_answer(self, spec):
-        return "; ".join(
-            _plain(c["text"]) for c in items(spec, "choices") if c["fraction"] > 0
-        )
+    def right_lines(self, spec):
+        return [_shown(c["text"]) for c in items(spec, "choices") if c["fraction"] > 0]
 
     def chosen(self, response):
         return (
@@ -322,8 +358,13 @@ class TrueFalse(QuestionType):
             [feedback] if feedback else [],
         )
 
-    def right_answer(self, spec):
-        return _g("True") if spec.get("correct") else _g("False")
+    def right_lines(self, spec):
+        return [_g("True") if spec.get("correct") else _g("False")]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, bool):
+            return []
+        return [_g("True") if response else _g("False")]
 
     def options(self, spec):
         return [(True, _g("True")), (False, _g("False"))]
@@ -414,9 +455,9 @@ class ShortText(QuestionType):
             return Grade(0, needs_review=bool(spec.get("review")))
         return Grade(answer["fraction"], _feedback_of([answer]))
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         answers = [a for a in items(spec, "answers") if a["fraction"] >= 1]
-        return " / ".join(a["text"] for a in answers)
+        return [" / ".join(a["text"] for a in answers)]
 
 
 def _wildcard_match(parts, text):
@@ -514,11 +555,21 @@ class Numeric(QuestionType):
                 return Grade(answer["fraction"], _feedback_of([answer]))
         return Grade(0)
 
-    def right_answer(self, spec):
+    def right_lines(self, spec):
         best = max(items(spec, "answers"), key=lambda answer: answer["fraction"])
         unit = spec.get("unit", "")
-        tolerance = f" ± {best['tolerance']:g}" if best["tolerance"] else ""
-        return f"{best['value']:g}{tolerance} {unit}".strip()
+        value = number_format(best["value"])
+        tolerance = (
+            f" ± {number_format(best['tolerance'])}" if best["tolerance"] else ""
+        )
+        return [f"{value}{tolerance} {unit}".strip()]
+
+    def answer_lines(self, spec, response):
+        if response is None:
+            return []
+        number = parse_number(response)
+        shown = response if number is None else number_format(number)
+        return [f"{shown} {spec.get('unit', '')}".strip()]
 
 
 class Matching(QuestionType):
@@ -596,10 +647,22 @@ class Matching(QuestionType):
         )
         return Grade(round(right / len(prompts), 7) if prompts else 0)
 
-    def right_answer(self, spec):
-        return "; ".join(
-            f"{_plain(p['prompt'])} → {p['answer']}" for p in self._prompts(spec)
-        )
+    def right_lines(self, spec):
+        return [f"{_shown(p['prompt'])} → {p['answer']}" for p in self._prompts(spec)]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        pairs = by_id(spec, "pairs")
+        return [
+            f"{_shown(p['prompt'])} → "
+            + (
+                pairs[response[p["id"]]]["answer"]
+                if response.get(p["id"]) in pairs
+                else _g("(no answer)")
+            )
+            for p in self._prompts(spec)
+        ]
 
 
 class Ordering(QuestionType):
@@ -658,8 +721,468 @@ class Ordering(QuestionType):
         right = sum(1 for i, item in enumerate(known) if response.get(item) == i + 1)
         return Grade(round(right / len(known), 7) if known else 0)
 
-    def right_answer(self, spec):
-        return " → ".join(_plain(item["text"]) for item in items(spec, "items"))
+    def right_lines(self, spec):
+        return [
+            f"{place}. {_shown(item['text'])}"
+            for place, item in enumerate(items(spec, "items"), start=1)
+        ]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        placed = sorted(
+            (place, index, item)
+            for index, item in enumerate(items(spec, "items"))
+            if isinstance(place := response.get(item["id"]), int)
+        )
+        unplaced = [item for item in items(spec, "items") if item["id"] not in response]
+        return [f"{place}. {_shown(item['text'])}" for place, _i, item in placed] + [
+            _g("Not placed: %(item)s") % {"item": _shown(item["text"])}
+            for item in unplaced
+        ]
+
+
+class Description(QuestionType):
+    """Text between questions (Moodle's "description"): nothing to answer."""
+
+    name = "description"
+    label = _("Description (text only)")
+    template = "relais_quizzes/types/description.html"
+    graded = False
+    tallies = False
+
+    def block(self):
+        return blocks.StructBlock([], label=self.label)
+
+    def order(self, spec, shuffle):
+        return []
+
+    def present(self, spec, order):
+        return {}
+
+    def read(self, spec, data, prefix):
+        return None
+
+    def grade(self, spec, response):
+        return Grade(1.0)  # its mark is 0: it never counts
+
+    def right_lines(self, spec):
+        return []
+
+
+class Essay(QuestionType):
+    """Free text, marked by a trainer: every answer goes to the review queue, and
+    the attempt's completion waits for that mark, as a short answer's does."""
+
+    name = "essay"
+    label = _("Essay (marked by a trainer)")
+    template = "relais_quizzes/types/essay.html"
+    tallies = False
+    longest = 20_000
+
+    def block(self):
+        return blocks.StructBlock(
+            [
+                (
+                    "graderinfo",
+                    blocks.RichTextBlock(
+                        label=_("Guidance for the trainer who marks it"),
+                        features=["bold", "italic", "ol", "ul", "link"],
+                        required=False,
+                    ),
+                ),
+                (
+                    "template",
+                    blocks.TextBlock(
+                        label=_("Text the answer field starts with"), required=False
+                    ),
+                ),
+            ],
+            label=self.label,
+        )
+
+    def order(self, spec, shuffle):
+        return []
+
+    def present(self, spec, order):
+        return {"template": spec.get("template", ""), "longest": self.longest}
+
+    def read(self, spec, data, prefix):
+        value = (data.get(prefix) or "").strip()
+        if len(value) > self.longest:
+            raise InvalidResponse(
+                _g("This answer is too long (%(count)s characters).")
+                % {"count": self.longest}
+            )
+        if value == (spec.get("template") or "").strip():
+            return None  # the starting text alone is no answer
+        return value or None
+
+    def grade(self, spec, response):
+        return Grade(0, needs_review=bool(response))
+
+    def right_lines(self, spec):
+        return []
+
+    def guidance(self, spec):
+        return _plain(spec.get("graderinfo", ""))
+
+
+GAP = re.compile(r"\{#(\d+)\}")  # a cloze gap in the passage, as Moodle stores it
+SLOT = re.compile(r"\[\[(\d+)\]\]")  # a gap of drag and drop / select missing words
+
+
+def _segments(passage, pattern, gap):
+    """The passage cut at its gaps: {"html": ...} pieces and {"gap": gap(number)}."""
+    parts, position = [], 0
+    for match in pattern.finditer(passage or ""):
+        parts.append({"html": passage[position : match.start()]})
+        parts.append({"gap": gap(int(match.group(1)))})
+        position = match.end()
+    parts.append({"html": (passage or "")[position:]})
+    return [part for part in parts if part.get("gap") or part["html"]]
+
+
+def _passage_block(help_text):
+    return blocks.RichTextBlock(
+        label=_("Text with its gaps"),
+        features=["bold", "italic", "link", "image"],
+        help_text=help_text,
+    )
+
+
+class Cloze(QuestionType):
+    """Embedded answers (Moodle's Cloze, "multianswer"): a passage with gaps, each a
+    short answer, a number or a choice from a list, with its own weight. The credit
+    is the weighted share of the gaps' credits."""
+
+    name = "cloze"
+    label = _("Embedded answers (Cloze)")
+    template = "relais_quizzes/types/gaps.html"
+    inline_text = True
+    kinds = ("short", "numeric", "choice")
+
+    def block(self):
+        return blocks.StructBlock(
+            [
+                (
+                    "passage",
+                    _passage_block(
+                        _("Write {#1}, {#2}… where each gap below goes, in order.")
+                    ),
+                ),
+                (
+                    "gaps",
+                    blocks.ListBlock(
+                        blocks.StructBlock(
+                            [
+                                (
+                                    "kind",
+                                    blocks.ChoiceBlock(
+                                        label=_("Kind"),
+                                        choices=[
+                                            ("short", _("Short text")),
+                                            ("numeric", _("Number")),
+                                            ("choice", _("Choice from a list")),
+                                        ],
+                                    ),
+                                ),
+                                (
+                                    "weight",
+                                    blocks.IntegerBlock(
+                                        label=_("Weight"), default=1, min_value=1
+                                    ),
+                                ),
+                                (
+                                    "case_sensitive",
+                                    blocks.BooleanBlock(
+                                        label=_("Case matters"), required=False
+                                    ),
+                                ),
+                                (
+                                    "answers",
+                                    blocks.ListBlock(
+                                        blocks.StructBlock(
+                                            [
+                                                (
+                                                    "text",
+                                                    blocks.CharBlock(label=_("Answer")),
+                                                ),
+                                                (
+                                                    "tolerance",
+                                                    blocks.FloatBlock(
+                                                        label=_("Accepted error (±)"),
+                                                        default=0,
+                                                        min_value=0,
+                                                    ),
+                                                ),
+                                                ("fraction", _credit()),
+                                                ("feedback", _feedback()),
+                                            ]
+                                        ),
+                                        label=_("Answers"),
+                                        min_num=1,
+                                    ),
+                                ),
+                            ]
+                        ),
+                        label=_("Gaps"),
+                        min_num=1,
+                    ),
+                ),
+            ],
+            label=self.label,
+        )
+
+    def order(self, spec, shuffle):
+        return []
+
+    def _gaps(self, spec):
+        return items(spec, "gaps")
+
+    def present(self, spec, order):
+        gaps = self._gaps(spec)
+
+        def gap(number):
+            if not 1 <= number <= len(gaps):
+                return {"missing": True}
+            found = gaps[number - 1]
+            return {
+                "key": found["id"],
+                "label": _g("Gap %(number)s") % {"number": number},
+                "numeric": found["kind"] == "numeric",
+                "options": [
+                    {"id": a["id"], "text": a["text"]} for a in items(found, "answers")
+                ]
+                if found["kind"] == "choice"
+                else [],
+            }
+
+        return {"segments": _segments(spec.get("passage"), GAP, gap)}
+
+    def read(self, spec, data, prefix):
+        response = {}
+        for gap in self._gaps(spec):
+            value = (data.get(f"{prefix}-{gap['id']}") or "").strip()
+            if not value:
+                continue
+            if len(value) > 500:
+                raise InvalidResponse(_g("This answer is too long (500 characters)."))
+            if gap["kind"] == "choice" and value not in by_id(gap, "answers"):
+                raise InvalidResponse(_g("This answer is not one of the choices."))
+            if gap["kind"] == "numeric" and parse_number(value) is None:
+                raise InvalidResponse(_g("Type a number, for example 3.5 or 3,5."))
+            response[gap["id"]] = value
+        return response or None
+
+    def _answer(self, gap, value):
+        """The gap's answer that ``value`` earns, or None."""
+        if value is None:
+            return None
+        answers = sorted(items(gap, "answers"), key=lambda a: -a["fraction"])
+        if gap["kind"] == "choice":
+            return by_id(gap, "answers").get(value)
+        if gap["kind"] == "numeric":
+            number = parse_number(value)
+            for answer in answers:
+                expected = parse_number(answer["text"])
+                if (
+                    number is not None
+                    and expected is not None
+                    and abs(number - expected) <= answer.get("tolerance", 0) + 1e-9
+                ):
+                    return answer
+            return None
+        return ShortText().match(
+            {"answers": answers, "case_sensitive": gap.get("case_sensitive")}, value
+        )
+
+    def grade(self, spec, response):
+        gaps = self._gaps(spec)
+        total = sum(gap.get("weight", 1) for gap in gaps)
+        earned, chosen = 0.0, []
+        for gap in gaps:
+            answer = self._answer(gap, (response or {}).get(gap["id"]))
+            if answer is not None:
+                earned += gap.get("weight", 1) * max(0.0, answer["fraction"])
+                chosen.append(answer)
+        return Grade(round(earned / total, 7) if total else 0, _feedback_of(chosen))
+
+    def _shown(self, gap, value):
+        if gap["kind"] == "choice":
+            answer = by_id(gap, "answers").get(value)
+            return answer["text"] if answer else value
+        if gap["kind"] == "numeric":
+            number = parse_number(value)
+            return value if number is None else number_format(number)
+        return value
+
+    def right_lines(self, spec):
+        lines = []
+        for number, gap in enumerate(self._gaps(spec), start=1):
+            best = max(items(gap, "answers"), key=lambda a: a["fraction"], default=None)
+            if best is None:
+                continue
+            shown = self._shown(
+                gap, best["id"] if gap["kind"] == "choice" else best["text"]
+            )
+            if gap["kind"] == "numeric" and best.get("tolerance"):
+                shown += f" ± {number_format(best['tolerance'])}"
+            lines.append(f"{number}. {shown}")
+        return lines
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        return [
+            f"{number}. "
+            + (
+                self._shown(gap, response[gap["id"]])
+                if gap["id"] in response
+                else _g("(no answer)")
+            )
+            for number, gap in enumerate(self._gaps(spec), start=1)
+        ]
+
+
+class GapSelect(QuestionType):
+    """Words to put in the gaps of a passage (Moodle's "select missing words" and
+    "drag and drop into text"): gap [[n]] takes the n-th word, chosen among the
+    words of its group. On a phone, and with a keyboard, each gap is a list to
+    choose from rather than something to drag. Credit: the share of gaps right."""
+
+    name = "gapselect"
+    label = _("Words in the gaps of a text")
+    template = "relais_quizzes/types/gaps.html"
+    inline_text = True
+    shuffles = "choices"
+
+    def block(self):
+        return blocks.StructBlock(
+            [
+                (
+                    "passage",
+                    _passage_block(
+                        _("Write [[1]], [[2]]… where the 1st, 2nd… word below goes.")
+                    ),
+                ),
+                (
+                    "choices",
+                    blocks.ListBlock(
+                        blocks.StructBlock(
+                            [
+                                ("text", blocks.CharBlock(label=_("Word"))),
+                                (
+                                    "group",
+                                    blocks.IntegerBlock(
+                                        label=_(
+                                            "Group (a gap offers its group's words)"
+                                        ),
+                                        default=1,
+                                        min_value=1,
+                                    ),
+                                ),
+                            ]
+                        ),
+                        label=_("Words, the right one of each gap first"),
+                        min_num=1,
+                    ),
+                ),
+                (
+                    "shuffle",
+                    blocks.BooleanBlock(
+                        label=_("Shuffle the words"), required=False, default=True
+                    ),
+                ),
+                (
+                    "dragged",
+                    blocks.BooleanBlock(
+                        label=_("Drag and drop in Moodle (kept for export)"),
+                        required=False,
+                    ),
+                ),
+            ],
+            label=self.label,
+        )
+
+    def gap_numbers(self, spec):
+        return sorted({int(n) for n in SLOT.findall(spec.get("passage") or "")})
+
+    def _right(self, spec, number):
+        choices = items(spec, "choices")
+        return choices[number - 1] if 1 <= number <= len(choices) else None
+
+    def _options(self, spec, number, order=None):
+        right = self._right(spec, number)
+        if right is None:
+            return []
+        choices = by_id(spec, "choices")
+        ids = order if order else list(choices)
+        seen, options = set(), []
+        for choice_id in ids:
+            choice = choices.get(choice_id)
+            same_group = choice and choice.get("group", 1) == right.get("group", 1)
+            if same_group and choice["text"] not in seen:  # each word offered once
+                seen.add(choice["text"])
+                options.append(choice)
+        return options
+
+    def present(self, spec, order):
+        def gap(number):
+            return {
+                "key": str(number),
+                "label": _g("Gap %(number)s") % {"number": number},
+                "options": [
+                    {"id": c["id"], "text": c["text"]}
+                    for c in self._options(spec, number, order)
+                ],
+            }
+
+        return {"segments": _segments(spec.get("passage"), SLOT, gap)}
+
+    def read(self, spec, data, prefix):
+        response = {}
+        for number in self.gap_numbers(spec):
+            value = data.get(f"{prefix}-{number}")
+            if not value:
+                continue
+            if value not in {c["id"] for c in self._options(spec, number)}:
+                raise InvalidResponse(_g("This answer is not one of the choices."))
+            response[str(number)] = value
+        return response or None
+
+    def _is_right(self, spec, number, value):
+        right = self._right(spec, number)
+        chosen = by_id(spec, "choices").get(value)
+        return bool(right and chosen and chosen["text"] == right["text"])
+
+    def grade(self, spec, response):
+        numbers = self.gap_numbers(spec)
+        right = sum(
+            1 for n in numbers if self._is_right(spec, n, (response or {}).get(str(n)))
+        )
+        return Grade(round(right / len(numbers), 7) if numbers else 0)
+
+    def right_lines(self, spec):
+        return [
+            f"{n}. {self._right(spec, n)['text']}"
+            for n in self.gap_numbers(spec)
+            if self._right(spec, n)
+        ]
+
+    def answer_lines(self, spec, response):
+        if not isinstance(response, dict):
+            return []
+        choices = by_id(spec, "choices")
+        return [
+            f"{n}. "
+            + (
+                choices[response[str(n)]]["text"]
+                if response.get(str(n)) in choices
+                else _g("(no answer)")
+            )
+            for n in self.gap_numbers(spec)
+        ]
 
 
 for _type in (
@@ -670,5 +1193,9 @@ for _type in (
     Numeric(),
     Matching(),
     Ordering(),
+    Essay(),
+    Cloze(),
+    GapSelect(),
+    Description(),
 ):
     register_question_type(_type)

@@ -103,16 +103,26 @@ def _questions(attempt, slots, show_feedback=False, show_correct=False):
             "data": kind.present(spec, slot.order),
             "response": slot.response,
             "mark": slot.version.content["mark"],
-            "summary": kind.summary(spec, slot.response),
+            "answer_lines": kind.answer_lines(spec, slot.response),
+            "graded": kind.graded,
+            "inline_text": kind.inline_text,
         }
         if slot.checked or show_feedback:
             grade = kind.grade(spec, slot.response)
             question["feedback"] = grade.feedback
             question["explanation"] = slot.version.content["explanation"]
         if (slot.checked or not attempt.is_open) and show_correct:
-            question["right_answer"] = kind.right_answer(spec)
+            question["right_lines"] = kind.right_lines(spec)
         questions.append(question)
     return questions
+
+
+def _answered(slots):
+    """The slots, each knowing whether it is answered (a description always is)."""
+    slots = list(slots)
+    for slot in slots:
+        slot.answered = slot.response is not None or not slot.version.kind.graded
+    return slots
 
 
 def _number(text, digits=4):
@@ -148,13 +158,13 @@ def attempt(request, attempt_uuid):
         )
     if not attempt.is_open:
         return redirect("quizzes:result", attempt_uuid=attempt.uuid)
-    slots = list(attempt.slots.select_related("version"))
+    slots = _answered(attempt.slots.select_related("version"))
     count = len(slots)
     one_per_page = attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
     page = _number(request.GET.get("q", ""))
     if page is None or not 1 <= page <= count:
         # Reopened: back to the first question left unanswered.
-        unanswered = [slot.position for slot in slots if slot.response is None]
+        unanswered = [slot.position for slot in slots if not slot.answered]
         page = unanswered[0] if unanswered else 1
     status = 200
     immediate = attempt.quiz.feedback == Quiz.Feedback.IMMEDIATELY
@@ -181,7 +191,7 @@ def attempt(request, attempt_uuid):
             elif action in ("review", "next"):
                 return redirect(f"{attempt.get_absolute_url()}?review=1")
             return redirect(f"{attempt.get_absolute_url()}?q={page}")
-        slots = list(attempt.slots.select_related("version"))
+        slots = _answered(attempt.slots.select_related("version"))
     quiz = attempt.quiz
     remaining = taking.remaining_seconds(attempt)
     shown = slots[page - 1 : page] if one_per_page else slots
@@ -201,7 +211,7 @@ def attempt(request, attempt_uuid):
         "remaining_text": f"{remaining // 60}:{remaining % 60:02d}"
         if remaining
         else "",
-        "answered": sum(1 for slot in slots if slot.response is not None),
+        "answered": sum(1 for slot in slots if slot.answered),
         "slots": slots,
         "review": request.GET.get("review") == "1",
     }

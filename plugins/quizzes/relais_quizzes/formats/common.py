@@ -21,6 +21,10 @@ QUESTION_TYPES = (
     "numeric",
     "matching",
     "ordering",
+    "essay",
+    "cloze",
+    "gapselect",
+    "description",
 )
 
 
@@ -53,33 +57,42 @@ class Skipped:
 
 @dataclass
 class Problem:
-    """Malformed input: the whole import is refused."""
+    """Malformed input. A question that cannot be used is left out of the report's
+    questions (the trainer then imports the rest or nothing); a file that cannot be
+    read at all (``whole_file``) is refused."""
 
     line: int
     reason: str
+    whole_file: bool = False
 
 
 @dataclass
 class ImportReport:
-    questions: list[ImportedQuestion] = field(default_factory=list)
+    questions: list[ImportedQuestion] = field(default_factory=list)  # usable ones
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self):
+        """Every question of the file can be imported."""
         return not self.problems
+
+    @property
+    def readable(self):
+        """The file could be read: its usable questions may be imported."""
+        return not any(problem.whole_file for problem in self.problems)
 
 
 def unsupported_reason(source_type):
     """Why questions of a type Relais does not take are left out, as a sentence."""
-    cloze = _("Cloze questions are not supported yet.")
     calculated = _("Calculated questions are not supported yet.")
     reasons = {
-        "cloze": cloze,
-        "multianswer": cloze,
-        "essay": _("Essay questions are not supported yet (they need manual grading)."),
-        "description": _("Descriptions are not questions, so they are not imported."),
+        # Only GIFT files still leave these out: Moodle XML brings them.
+        "essay": _("Essays in GIFT files are not imported yet (Moodle XML is)."),
+        "description": _(
+            "Descriptions in GIFT files are not imported yet (Moodle XML is)."
+        ),
         "calculated": calculated,
         "calculatedsimple": calculated,
         "calculatedmulti": calculated,
@@ -87,8 +100,6 @@ def unsupported_reason(source_type):
             "Random short-answer matching questions are not supported yet."
         ),
         "random": _("Random questions are not supported yet."),
-        "ddwtos": _("Drag and drop into text questions are not supported yet."),
-        "gapselect": _("Select missing words questions are not supported yet."),
         "ddimageortext": _("Drag and drop onto image questions are not supported yet."),
         "ddmarker": _("Drag and drop markers questions are not supported yet."),
     }
@@ -221,7 +232,11 @@ def check_question(question):
         ]
     spec = question.spec
     found = []
-    weighted = spec.get("choices") or spec.get("answers") or []
+    weighted = (
+        spec.get("choices") or spec.get("answers") or []
+        if question.type in ("single", "multiple", "short", "numeric")
+        else []
+    )
     if any(not -1 <= item["fraction"] <= 1 for item in weighted):
         found.append(
             say(
@@ -317,6 +332,24 @@ def check_question(question):
                 say(
                     _("Question “%(name)s” has an item without text."),
                     _("The question has an item without text."),
+                )
+            )
+    elif question.type == "gapselect":
+        numbers = {int(n) for n in re.findall(r"\[\[(\d+)\]\]", spec["passage"])}
+        if not numbers:
+            found.append(
+                say(
+                    _("Question “%(name)s” has no gaps ([[1]] and the like)."),
+                    _("The question has no gaps ([[1]] and the like)."),
+                )
+            )
+        elif max(numbers) > len(spec["choices"]) or not all(
+            choice["text"] for choice in spec["choices"]
+        ):
+            found.append(
+                say(
+                    _("Question “%(name)s” has a gap without its word."),
+                    _("The question has a gap without its word."),
                 )
             )
     return found

@@ -98,7 +98,8 @@ def parse_gift(data: bytes) -> ImportReport:
             continue
         problems = check_question(result)
         report.problems.extend(Problem(block.line, reason) for reason in problems)
-        report.questions.append(result)
+        if not problems:  # an unusable question never reaches the bank
+            report.questions.append(result)
     return report
 
 

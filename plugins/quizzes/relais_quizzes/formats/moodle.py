@@ -4,6 +4,8 @@ external entities are refused before any question is read.
 """
 
 import base64
+import hashlib
+import html
 import io
 import re
 import warnings
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from .cloze import ClozeError, blank_gaps, parse_cloze, write_cloze
 from .common import (
     ImportedQuestion,
     ImportReport,
@@ -28,13 +31,16 @@ from .common import (
     check_question,
     default_name,
     fraction,
+    html_to_plain,
     new_id,
     plain_to_html,
     to_number,
     unsupported_reason,
 )
+from .pictures import NotAPicture, svg_to_png
 
 PLUGINFILE = "@@PLUGINFILE@@/"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 class _LineRecorder(ET.TreeBuilder):
@@ -63,14 +69,14 @@ def _parse(data):
         # The parser's own words (in English), e.g. "mismatched tag".
         message = re.sub(r": line \d+, column \d+$", "", str(error))
         reason = _("The file is not well-formed XML (%(error)s).") % {"error": message}
-        return None, {}, Problem(error.position[0], reason)
+        return None, {}, Problem(error.position[0], reason, whole_file=True)
     except EntitiesForbidden:
         reason = _("The file declares XML entities, which are not allowed.")
     except DefusedXmlException:
         reason = _("The file uses XML features that are not allowed (DTD or external).")
     except LookupError as error:  # the XML declaration names an unknown encoding
         reason = _("The file cannot be read (%(error)s).") % {"error": error}
-    return None, {}, Problem(parser.parser.CurrentLineNumber, reason)
+    return None, {}, Problem(parser.parser.CurrentLineNumber, reason, whole_file=True)
 
 
 class _Question:
@@ -86,7 +92,8 @@ class _Question:
         if questiontext is not None:
             self.format = questiontext.get("format") or "html"
         self.images = {}
-        self.svg = set()
+        self.svg = set()  # files that were SVG and could not be drawn
+        self.pictures = 0  # inline SVG pictures met so far, to name them
 
     def load_files(self):
         for file in self.element.iter("file"):
@@ -110,23 +117,31 @@ class _Question:
                     file=key,
                 ) from error
             # SVG can carry scripts; sniffing the content catches a renamed one.
-            if key.lower().endswith((".svg", ".svgz")) or content.lstrip()[:1] == b"<":
-                self.svg.add(key)
-                self.warnings.append(
-                    about(
-                        self.name,
-                        _(
-                            "Image %(file)s was removed from question “%(name)s” "
-                            "(line %(line)s): SVG images are not accepted."
-                        ),
-                        _(
-                            "Image %(file)s was removed from the question on line "
-                            "%(line)s: SVG images are not accepted."
-                        ),
-                        file=key,
-                        line=self.line,
+            # It is kept as the PNG it draws (formats.pictures), never as SVG.
+            # (An SVG drawn before, exported again as PNG, is a PNG whatever its name.)
+            named_svg = key.lower().endswith(".svg") and not content.startswith(PNG)
+            if named_svg or content.lstrip()[:1] == b"<":
+                try:
+                    self.images[key], _title = svg_to_png(content)
+                except NotAPicture:
+                    self.svg.add(key)
+                    self.warnings.append(
+                        about(
+                            self.name,
+                            _(
+                                "Image %(file)s was removed from question "
+                                "“%(name)s” (line %(line)s): it is an SVG picture "
+                                "that cannot be drawn."
+                            ),
+                            _(
+                                "Image %(file)s was removed from the question on "
+                                "line %(line)s: it is an SVG picture that cannot be "
+                                "drawn."
+                            ),
+                            file=key,
+                            line=self.line,
+                        )
                     )
-                )
             elif _pixels(content) > (limit := _max_pixels()):
                 # Wagtail's image screen refuses such an image: so does the import.
                 self.warnings.append(
@@ -156,7 +171,36 @@ class _Question:
         text = (node.findtext("text") or "").strip()
         if (node.get("format") or default) != "html":
             return plain_to_html(text, block=block)
+        text = _INLINE_SVG.sub(self._inline_svg, text)
         return _IMG.sub(self._without_svg, text) if self.svg else text
+
+    def _inline_svg(self, match):
+        """An SVG written inside the HTML (a choice drawn as a picture): the PNG it
+        draws, as a file of the question; removed with a warning if it cannot be."""
+        source = match.group(0)
+        try:
+            png, title = svg_to_png(source.encode())
+        except NotAPicture:
+            self.warnings.append(
+                about(
+                    self.name,
+                    _(
+                        "A picture written in SVG was removed from question "
+                        "“%(name)s” (line %(line)s): it cannot be drawn."
+                    ),
+                    _(
+                        "A picture written in SVG was removed from the question on "
+                        "line %(line)s: it cannot be drawn."
+                    ),
+                    line=self.line,
+                )
+            )
+            return ""
+        name = f"svg-{hashlib.sha1(png, usedforsecurity=False).hexdigest()[:12]}.png"
+        self.images[name] = png
+        self.pictures += 1
+        alt = title or _("Picture %(number)s") % {"number": self.pictures}
+        return f'<img src="{PLUGINFILE}{name}" alt="{html.escape(alt)}">'
 
     def _without_svg(self, match):
         src = _SRC.search(match.group(0))
@@ -206,6 +250,7 @@ _NOT_A_NUMBER = {
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg\s*>", re.IGNORECASE | re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
@@ -348,7 +393,67 @@ def _ordering(q):
     return "ordering", {"items": items}
 
 
+def _essay(q):
+    graderinfo = q.element.find("graderinfo")
+    template = q.element.find("responsetemplate")
+    return "essay", {
+        "graderinfo": q.html(graderinfo) if graderinfo is not None else "",
+        "template": html_to_plain(q.html(template)) if template is not None else "",
+    }
+
+
+def _description(q):
+    return "description", {}
+
+
+def _cloze(q):
+    passage, gaps = parse_cloze(q.html(q.element.find("questiontext"), block=True))
+    if not gaps:
+        raise Invalid(
+            _("Question “%(name)s” has no gaps ({1:SHORTANSWER:…} and the like)."),
+            _("The question has no gaps ({1:SHORTANSWER:…} and the like)."),
+        )
+    for number, gap in enumerate(gaps, start=1):
+        if isinstance(gap, ClozeError):
+            raise Invalid(gap.named, gap.unnamed, number=number, **gap.values)
+    return "cloze", {"passage": passage, "gaps": gaps}
+
+
+def _gapselect(q):
+    tag = "dragbox" if q.element.get("type") == "ddwtos" else "selectoption"
+    choices = []
+    for option in q.element.findall(tag):
+        try:
+            group = int((option.findtext("group") or "1").strip())
+        except ValueError:
+            group = 1
+        choices.append(
+            {
+                "id": new_id(),
+                "text": html_to_plain(option.findtext("text") or ""),
+                "group": group,
+            }
+        )
+    return "gapselect", {
+        "passage": _SLOT_HTML.sub(
+            r"[[\1]]", q.html(q.element.find("questiontext"), block=True)
+        ),
+        "choices": choices,
+        "shuffle": _flag(q.element.findtext("shuffleanswers"), True),
+        "dragged": tag == "dragbox",
+    }
+
+
+_SLOT_HTML = re.compile(r"\[\[\s*(\d+)\s*\]\]")
+
+
 READERS = {
+    "essay": _essay,
+    "description": _description,
+    "cloze": _cloze,
+    "multianswer": _cloze,
+    "gapselect": _gapselect,
+    "ddwtos": _gapselect,
     "multichoice": _multichoice,
     "truefalse": _truefalse,
     "shortanswer": _shortanswer,
@@ -361,7 +466,8 @@ READERS = {
 
 def parse_moodle_xml(data: bytes) -> ImportReport:
     """Read a Moodle XML question file. Never raises for bad input: what is wrong
-    is in the report's problems, each with its line."""
+    is in the report's problems, each with its line; the questions that can be used
+    are in its questions, whatever is wrong with the others."""
     report = ImportReport()
     root, lines, problem = _parse(data)
     if problem:
@@ -371,7 +477,7 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
         reason = _(
             "This is not a Moodle XML question file (it starts with <%(tag)s>)."
         ) % {"tag": root.tag}
-        report.problems.append(Problem(lines.get(root, 1), reason))
+        report.problems.append(Problem(lines.get(root, 1), reason, whole_file=True))
         return report
     category = []
     for element in root.findall("question"):
@@ -401,7 +507,8 @@ def parse_moodle_xml(data: bytes) -> ImportReport:
                 continue
             problems = check_question(question)
             report.problems.extend(Problem(line, reason) for reason in problems)
-            report.questions.append(question)
+            if not problems:  # an unusable question never reaches the bank
+                report.questions.append(question)
     return report
 
 
@@ -409,7 +516,11 @@ def _read(q, reader, category):
     q.load_files()  # first, so that SVG images leave the HTML read below
     question_type, spec = reader(q)
     prompt = q.html(q.element.find("questiontext"), block=True)
+    if "passage" in spec:  # the bank lists and results show the text, gaps blank
+        prompt = blank_gaps(spec["passage"])
     mark = (q.element.findtext("defaultgrade") or "").strip() or "1"
+    if question_type == "description":
+        mark = "1"  # never counted; Moodle's 0 is not a mark Relais accepts
     return ImportedQuestion(
         type=question_type,
         name=q.name or default_name(prompt),
@@ -543,7 +654,53 @@ def _write_ordering(element, question, images):
         answer.set("fraction", f"{position}.0000000")
 
 
+def _write_essay(element, question, images):
+    spec = question.spec
+    for tag, value in (
+        ("responseformat", "plain"),
+        ("responserequired", "1"),
+        ("responsefieldlines", "10"),
+        ("attachments", "0"),
+        ("attachmentsrequired", "0"),
+    ):
+        _simple(element, tag, value)
+    _field(element, "graderinfo", spec.get("graderinfo", ""), images)
+    template = ET.SubElement(element, "responsetemplate", format="plain")
+    _text(template, spec.get("template", ""))
+
+
+def _write_description(element, question, images):
+    element.find("defaultgrade").text = "0"
+
+
+def _write_cloze(element, question, images):
+    # Moodle keeps the gaps inside the question text: the text written above
+    # (blanks, for lists) gives way to the passage with its gaps spelled out.
+    node = element.find("questiontext")
+    node.find("text").text = _NOT_XML.sub("", write_cloze(question.spec))
+
+
+def _write_gapselect(element, question, images):
+    spec = question.spec
+    element.set("type", "ddwtos" if spec.get("dragged") else "gapselect")
+    element.find("questiontext").find("text").text = _NOT_XML.sub(
+        "", spec.get("passage", "")
+    )
+    _simple(element, "shuffleanswers", "1" if spec.get("shuffle", True) else "0")
+    tag = "dragbox" if spec.get("dragged") else "selectoption"
+    for choice in spec["choices"]:
+        option = ET.SubElement(element, tag)
+        _text(option, choice["text"])
+        _simple(option, "group", str(choice.get("group", 1)))
+        if spec.get("dragged"):
+            ET.SubElement(option, "infinite")
+
+
 WRITERS = {
+    "essay": ("essay", _write_essay),
+    "description": ("description", _write_description),
+    "cloze": ("cloze", _write_cloze),
+    "gapselect": ("gapselect", _write_gapselect),
     "single": ("multichoice", _write_choices),
     "multiple": ("multichoice", _write_choices),
     "truefalse": ("truefalse", _write_truefalse),

@@ -74,7 +74,7 @@
   Object.keys(pending).forEach(function (position) {
     var fieldset = form.querySelector('fieldset[data-position="' + position + '"]');
     if (!fieldset) return;
-    fieldset.querySelectorAll("input, select").forEach(function (input) {
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (input) {
       var values = pending[position].fields.filter(function (f) { return f[0] === input.name; })
         .map(function (f) { return f[1]; });
       if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) !== -1;
@@ -85,7 +85,7 @@
 
   form.addEventListener("change", changed);
   form.addEventListener("input", function (event) {
-    if (event.target.type === "text") { clearTimeout(changed.timer); changed.timer = setTimeout(function () { changed(event); }, 600); }
+    if (event.target.type === "text" || event.target.tagName === "TEXTAREA") { clearTimeout(changed.timer); changed.timer = setTimeout(function () { changed(event); }, 600); }
   });
   window.addEventListener("online", flush);
   setInterval(function () { if (Object.keys(pending).length) flush(); }, 10000);
