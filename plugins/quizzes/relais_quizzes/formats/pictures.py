@@ -8,7 +8,6 @@ into pixels by CairoSVG in its safe mode (no XML entities, nothing fetched but
 
 import re
 
-import cairosvg
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
@@ -57,6 +56,12 @@ def svg_to_png(data: bytes) -> tuple[bytes, str]:
         raise NotAPicture(root.tag)
     width, height = _size(root)
     scale = min(1.0, LONGEST_SIDE / max(width, height))
+    try:
+        # Imported here: CairoSVG loads the system's libcairo2, and a server
+        # without it must still import every question that has no SVG.
+        import cairosvg
+    except OSError as error:
+        raise NotAPicture(f"libcairo2 is not installed: {error}") from error
     try:
         png = cairosvg.svg2png(
             bytestring=data,
