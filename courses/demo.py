@@ -59,9 +59,13 @@ def _child(parent, model, slug, **fields):
     return parent.add_child(instance=model(slug=slug, **fields))
 
 
-def _federation():
+def _federation(port):
+    """The federation, on the association's port (``make demo PORT=…``)."""
     site = Site.objects.filter(hostname="federation.localhost").first()
     if site:
+        if site.port != port:
+            site.port = port
+            site.save(update_fields=["port"])
         return site
     root = Page.get_first_root_node()
     home = _child(
@@ -73,14 +77,14 @@ def _federation():
     )
     return Site.objects.create(
         hostname="federation.localhost",
-        port=8000,
+        port=port,
         root_page=home,
         site_name="Fédération Solidaire du Rhône",
     )
 
 
 def construct_demo(site, people):
-    federation = _federation()
+    federation = _federation(site.port)
     shared = _child(
         federation.root_page,
         CourseIndexPage,
