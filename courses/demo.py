@@ -83,6 +83,44 @@ def _federation(port):
     )
 
 
+# The welcome lesson's video. The demo runs offline: Wagtail's embed cache gets the
+# answer YouTube's oEmbed endpoint gives for it, so nothing is fetched to show the
+# page; the player itself loads only when the learner asks (courses/blocks/video.html).
+VIDEO_URL = "https://www.youtube.com/watch?v=3PmVJQUCm4E"
+VIDEO_HTML = (
+    '<iframe width="560" height="315" '
+    'src="https://www.youtube-nocookie.com/embed/3PmVJQUCm4E" '
+    'title="Se laver les mains" frameborder="0" '
+    'allow="encrypted-media; picture-in-picture" allowfullscreen></iframe>'
+)
+
+
+def _video():
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    Embed.objects.update_or_create(
+        hash=get_embed_hash(VIDEO_URL),
+        defaults={
+            "url": VIDEO_URL,
+            "type": "video",
+            "html": VIDEO_HTML,
+            "title": "Se laver les mains",
+            "provider_name": "YouTube",
+            "width": 560,
+            "height": 315,
+            "thumbnail_url": "",
+            "last_updated": timezone.now(),
+        },
+    )
+    return {
+        "video": VIDEO_URL,
+        "transcript": "<p>Mouiller ses mains, prendre du savon, frotter paumes, dos "
+        "des mains, entre les doigts, pouces et ongles pendant 30 secondes, rincer, "
+        "sécher avec un essuie-main propre.</p>",
+    }
+
+
 def construct_demo(site, people):
     federation = _federation(site.port)
     shared = _child(
@@ -159,6 +197,12 @@ def construct_demo(site, people):
                     "text": "<p>Dix minutes suffisent pour chaque leçon.</p>",
                 },
             ),
+            (
+                "text",
+                "<p>Avant votre première permanence, une minute sur le geste le "
+                "plus important : se laver les mains.</p>",
+            ),
+            ("video", _video()),
             (
                 "accordion",
                 {

@@ -43,7 +43,7 @@ def test_make_demo_seeds_with_the_development_settings_where_debug_is_on():
     """`make demo` runs `manage.py seed_demo` with lms.settings.dev (manage.py's
     default), which seed_demo accepts because DEBUG is on there."""
     makefile = (Path(__file__).parents[1] / "Makefile").read_text()
-    assert "manage.py seed_demo --port $(PORT)" in makefile
+    assert "manage.py seed_demo --hostname $(HOST) --port $(PORT)" in makefile
     debug = subprocess.run(
         [
             sys.executable,
