@@ -4,6 +4,7 @@ Added to ``seed_demo`` through the ``lms_construct_demo`` hook; idempotent.
 """
 
 import io
+from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -20,10 +21,12 @@ from courses.models import (
     CoursePage,
     LessonPage,
     OnboardingPath,
+    PathAssignment,
     PathStep,
+    StepCompletion,
 )
 from courses.statements import Authority, record_statement
-from lms.models import HomePage, OrganisationSettings, Role
+from lms.models import HomePage, Membership, OrganisationSettings, Role
 
 CHARTER = (
     "<p>En rejoignant Entraide Quartier, je m'engage à accueillir chaque personne "
@@ -343,3 +346,51 @@ def construct_demo(site, people):
         authority=Authority.PLATFORM,
     )
     return assignment
+
+
+# How far each newcomer of the last eight months got, by how long ago they started:
+# most finish, a few stop at the same step (the funnel shows where).
+COHORT_DAYS = 240
+STUCK_EVERY = 4  # one newcomer in four stops after the second step
+
+
+def construct_cohort(site, people):
+    """The path "Bienvenue à l'accueil" for every volunteer who joined in the last
+    eight months, with the steps they have done: the onboarding funnel shows a
+    cohort, not one person. Past records, written as the engine would have."""
+    path = OnboardingPath.objects.filter(
+        organisation=site, title="Bienvenue à l'accueil"
+    ).first()
+    if path is None or PathAssignment.objects.filter(path=path).count() > 1:
+        return
+    today = timezone.localdate()
+    steps = list(path.steps.order_by("sort_order"))
+    newcomers = (
+        Membership.objects.filter(
+            organisation=site,
+            role=Role.LEARNER,
+            start_date__gte=today - timedelta(days=COHORT_DAYS),
+            start_date__lt=today,
+        )
+        .exclude(user=people["benevole"])
+        .select_related("user")
+        .order_by("start_date", "user__username")
+    )
+    for index, membership in enumerate(newcomers):
+        start = membership.start_date
+        assignment, _ = PathAssignment.objects.get_or_create(
+            user=membership.user, path=path, defaults={"start_date": start}
+        )
+        done = [step for step in steps if start + timedelta(days=step.due_days) < today]
+        if index % STUCK_EVERY == 1:
+            done = done[:2]
+        when = None
+        for step in done:
+            day = start + timedelta(days=max(0, step.due_days - 1 - index % 3))
+            when = timezone.make_aware(datetime.combine(day, time(18)))
+            StepCompletion.objects.get_or_create(
+                assignment=assignment, step=step, defaults={"completed_at": when}
+            )
+        if steps and len(done) == len(steps):
+            assignment.completed_at = when
+            assignment.save(update_fields=["completed_at"])

@@ -28,6 +28,14 @@ def add_learning_demo(site, people):
     construct_demo(site, people)
 
 
+# After every other demo (order 100): the cohort is made of the people they add.
+@hooks.register("lms_construct_demo", order=100)
+def add_onboarding_cohort(site, people):
+    from courses.demo import construct_cohort
+
+    construct_cohort(site, people)
+
+
 @hooks.register("lms_register_menu_items")
 def add_learning_links(request):
     links = [

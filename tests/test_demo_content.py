@@ -59,3 +59,38 @@ def test_the_welcome_video_is_shown_as_a_button_until_the_learner_asks(demo, cli
     before_template = page.split("<template>")[0]
     assert "youtube" not in before_template
     assert "youtube-nocookie.com/embed" in page.split("<template>")[1]
+
+
+def test_karim_sees_the_fridge_question_most_volunteers_get_wrong(demo):
+    from relais_quizzes.analysis import items
+    from relais_quizzes.models import Quiz
+
+    quiz = Quiz.objects.get(organisation=demo)
+    analysed = items(quiz, demo)
+    hardest = min(analysed, key=lambda item: item.facility)
+    assert quiz.attempts.count() >= 30
+    assert hardest.question.name == "Température du réfrigérateur"
+    assert (
+        hardest.facility
+        < 0.5
+        < min(item.facility for item in analysed if item is not hardest)
+    )
+    label, _count, _share, right = max(hardest.options, key=lambda option: option[1])
+    assert (label, right) == ("8 °C", False)
+
+
+def test_the_onboarding_funnel_shows_a_cohort_of_newcomers(demo):
+    from courses.models import PathAssignment, StepCompletion
+
+    assignments = PathAssignment.objects.filter(path__organisation=demo)
+    months = {a.start_date.strftime("%Y-%m") for a in assignments}
+    finished = assignments.filter(completed_at__isnull=False).count()
+    assert assignments.count() >= 10
+    assert len(months) >= 4
+    assert 0 < finished < assignments.count()
+    stuck = [
+        a
+        for a in assignments.filter(completed_at__isnull=True)
+        if StepCompletion.objects.filter(assignment=a).count() == 2
+    ]
+    assert stuck  # the step where some stop shows in the funnel
