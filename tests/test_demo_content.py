@@ -33,8 +33,8 @@ def test_the_demo_association_has_ready_h5p_activities_built_by_the_project(demo
     ]
 
 
-def test_a_lesson_of_the_welcome_course_plays_an_h5p_activity(demo):
-    lesson = LessonPage.objects.descendant_of(demo.root_page).get(slug="equipes")
+def test_the_welcome_lesson_plays_an_h5p_activity(demo):
+    lesson = LessonPage.objects.descendant_of(demo.root_page).get(slug="bienvenue")
     [block] = [block for block in lesson.body if block.block_type == "h5p"]
     assert block.value["content"].title == "Qui fait quoi à Entraide Quartier ?"
 
@@ -43,7 +43,7 @@ def test_seeding_the_demo_again_adds_no_second_activity(demo):
     from relais_h5p.models import H5PContent
 
     call_command("seed_demo", verbosity=0)
-    lesson = LessonPage.objects.descendant_of(demo.root_page).get(slug="equipes")
+    lesson = LessonPage.objects.descendant_of(demo.root_page).get(slug="bienvenue")
     assert [b.block_type for b in lesson.body].count("h5p") == 1
     assert H5PContent.objects.filter(organisation=demo).count() == 2
 

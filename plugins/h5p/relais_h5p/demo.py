@@ -3,7 +3,8 @@
 Built by the project from its own small content type, ``H5P.RelaisChoice 1.0``
 (``demo_library/``, MIT like the rest of Relais), so the demo ships nothing whose
 licence it cannot show. Each package is uploaded and checked like any other; the
-first is played in the lesson "Nos quatre équipes" of "Découvrir Entraide Quartier".
+first is played in the welcome lesson of "Découvrir Entraide Quartier" (with its text
+and video).
 Idempotent.
 """
 
@@ -105,7 +106,7 @@ def construct_demo(site, people):
         _content(site, people["formateur"], title, params)
         for title, params in ACTIVITIES
     ]
-    _play_in_lesson(site, contents[0], slug="equipes")
+    _play_in_lesson(site, contents[0], slug="bienvenue")
 
 
 def _content(site, trainer, title, params):

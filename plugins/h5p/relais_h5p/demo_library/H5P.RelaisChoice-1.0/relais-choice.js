@@ -14,7 +14,9 @@ H5P.RelaisChoice = (function () {
   RelaisChoice.prototype.attach = function ($container) {
     var self = this;
     var params = this.params;
-    var root = document.createElement('form');
+    // A div, not a form: the player's sandbox allows no form submission (so no
+    // submit event either); the button answers by itself.
+    var root = document.createElement('div');
     root.className = 'h5p-relais-choice';
     var fieldset = document.createElement('fieldset');
     var legend = document.createElement('legend');
@@ -33,7 +35,7 @@ H5P.RelaisChoice = (function () {
     });
     root.appendChild(fieldset);
     var button = document.createElement('button');
-    button.type = 'submit';
+    button.type = 'button';
     button.textContent = params.checkLabel || 'Vérifier';
     root.appendChild(button);
     var feedback = document.createElement('p');
@@ -41,8 +43,7 @@ H5P.RelaisChoice = (function () {
     feedback.setAttribute('role', 'status');
     feedback.hidden = true;
     root.appendChild(feedback);
-    root.addEventListener('submit', function (event) {
-      event.preventDefault();
+    button.addEventListener('click', function () {
       var chosen = root.querySelector('input:checked');
       if (!chosen) {
         feedback.hidden = false;
