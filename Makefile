@@ -11,10 +11,11 @@ PORT ?= 8000
 
 .PHONY: demo test setup lint format migrate translations tools clean bench
 
+# HOST and PORT: where the demo is served, and the address of every link it e-mails.
 demo: setup migrate
-	$(BIN)/python manage.py seed_demo --port $(PORT)
+	$(BIN)/python manage.py seed_demo --hostname $(HOST) --port $(PORT)
 	@echo "Relais runs on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	@mkdir -p var

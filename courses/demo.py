@@ -4,6 +4,7 @@ Added to ``seed_demo`` through the ``lms_construct_demo`` hook; idempotent.
 """
 
 import io
+from datetime import datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -21,11 +22,13 @@ from courses.models import (
     CoursePage,
     LessonPage,
     OnboardingPath,
+    PathAssignment,
     PathStep,
+    StepCompletion,
 )
 from courses.starter_kit import course_catalogue
 from courses.statements import Authority, record_statement
-from lms.models import OrganisationSettings, Role
+from lms.models import Membership, OrganisationSettings, Role
 from lms.new_association import create_organisation
 
 CHARTER = (
@@ -64,21 +67,63 @@ def _child(parent, model, slug, **fields):
     return parent.add_child(instance=model(slug=slug, **fields))
 
 
-def _federation():
+def _federation(port):
+    """The federation, on the association's port (``make demo PORT=…``)."""
     site = Site.objects.filter(hostname="federation.localhost").first()
     if site:
+        if site.port != port:
+            site.port = port
+            site.save(update_fields=["port"])
         return site
     return create_organisation(
         "Fédération Solidaire du Rhône",
         "federation.localhost",
-        port=8000,
+        port=port,
         slug="federation-solidaire",
         introduction="Des formations partagées par les associations membres.",
     )
 
 
+# The welcome lesson's video. The demo runs offline: Wagtail's embed cache gets the
+# answer YouTube's oEmbed endpoint gives for it, so nothing is fetched to show the
+# page; the player itself loads only when the learner asks (courses/blocks/video.html).
+VIDEO_URL = "https://www.youtube.com/watch?v=3PmVJQUCm4E"
+VIDEO_HTML = (
+    '<iframe width="560" height="315" '
+    'src="https://www.youtube-nocookie.com/embed/3PmVJQUCm4E" '
+    'title="Se laver les mains" frameborder="0" '
+    'allow="encrypted-media; picture-in-picture" allowfullscreen></iframe>'
+)
+
+
+def _video():
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    Embed.objects.update_or_create(
+        hash=get_embed_hash(VIDEO_URL),
+        defaults={
+            "url": VIDEO_URL,
+            "type": "video",
+            "html": VIDEO_HTML,
+            "title": "Se laver les mains",
+            "provider_name": "YouTube",
+            "width": 560,
+            "height": 315,
+            "thumbnail_url": "",
+            "last_updated": timezone.now(),
+        },
+    )
+    return {
+        "video": VIDEO_URL,
+        "transcript": "<p>Mouiller ses mains, prendre du savon, frotter paumes, dos "
+        "des mains, entre les doigts, pouces et ongles pendant 30 secondes, rincer, "
+        "sécher avec un essuie-main propre.</p>",
+    }
+
+
 def construct_demo(site, people):
-    federation = _federation()
+    federation = _federation(site.port)
     shared = _child(
         federation.root_page,
         CourseIndexPage,
@@ -151,6 +196,12 @@ def construct_demo(site, people):
                     "text": "<p>Dix minutes suffisent pour chaque leçon.</p>",
                 },
             ),
+            (
+                "text",
+                "<p>Avant votre première permanence, une minute sur le geste le "
+                "plus important : se laver les mains.</p>",
+            ),
+            ("video", _video()),
             (
                 "accordion",
                 {
@@ -291,3 +342,51 @@ def construct_demo(site, people):
         authority=Authority.PLATFORM,
     )
     return assignment
+
+
+# How far each newcomer of the last eight months got, by how long ago they started:
+# most finish, a few stop at the same step (the funnel shows where).
+COHORT_DAYS = 240
+STUCK_EVERY = 4  # one newcomer in four stops after the second step
+
+
+def construct_cohort(site, people):
+    """The path "Bienvenue à l'accueil" for every volunteer who joined in the last
+    eight months, with the steps they have done: the onboarding funnel shows a
+    cohort, not one person. Past records, written as the engine would have."""
+    path = OnboardingPath.objects.filter(
+        organisation=site, title="Bienvenue à l'accueil"
+    ).first()
+    if path is None or PathAssignment.objects.filter(path=path).count() > 1:
+        return
+    today = timezone.localdate()
+    steps = list(path.steps.order_by("sort_order"))
+    newcomers = (
+        Membership.objects.filter(
+            organisation=site,
+            role=Role.LEARNER,
+            start_date__gte=today - timedelta(days=COHORT_DAYS),
+            start_date__lt=today,
+        )
+        .exclude(user=people["benevole"])
+        .select_related("user")
+        .order_by("start_date", "user__username")
+    )
+    for index, membership in enumerate(newcomers):
+        start = membership.start_date
+        assignment, _ = PathAssignment.objects.get_or_create(
+            user=membership.user, path=path, defaults={"start_date": start}
+        )
+        done = [step for step in steps if start + timedelta(days=step.due_days) < today]
+        if index % STUCK_EVERY == 1:
+            done = done[:2]
+        when = None
+        for step in done:
+            day = start + timedelta(days=max(0, step.due_days - 1 - index % 3))
+            when = timezone.make_aware(datetime.combine(day, time(18)))
+            StepCompletion.objects.get_or_create(
+                assignment=assignment, step=step, defaults={"completed_at": when}
+            )
+        if steps and len(done) == len(steps):
+            assignment.completed_at = when
+            assignment.save(update_fields=["completed_at"])

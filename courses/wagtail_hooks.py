@@ -102,6 +102,13 @@ def add_starter_kit(site, languages):
 
     construct_starter_kit(site, languages)
 
+# After every other demo (order 100): the cohort is made of the people they add.
+@hooks.register("lms_construct_demo", order=100)
+def add_onboarding_cohort(site, people):
+    from courses.demo import construct_cohort
+
+    construct_cohort(site, people)
+
 
 @hooks.register("lms_register_menu_items")
 def add_learning_links(request):

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -76,6 +78,8 @@ lms_patterns = [
 ]
 
 urlpatterns = [
+    # Browsers ask every host for /favicon.ico, whatever the page says.
+    path("favicon.ico", lambda request: redirect(static("lms/favicon.svg"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((lms_patterns, "lms"))),
@@ -84,8 +88,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as serve_files
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += serve_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))

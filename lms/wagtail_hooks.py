@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.sites import views as site_views
 
 from lms.models import Invitation
 from lms.models.scoping import scoped
@@ -92,3 +94,17 @@ def add_invitations_waiting(request):
             order=20,
         )
     ]
+
+def _label_site_columns():
+    """Wagtail heads two columns of its sites table with the raw field names ("Site
+    name", "Root page"), which no catalogue translates: they get translatable labels.
+    """
+    for index, column in enumerate(site_views.IndexView.columns):
+        label = {"site_name": _("Site name"), "root_page": _("Root page")}.get(
+            column.name
+        )
+        if label and type(column) is Column:
+            site_views.IndexView.columns[index] = Column(column.name, label=label)
+
+
+_label_site_columns()

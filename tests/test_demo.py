@@ -43,7 +43,7 @@ def test_make_demo_seeds_with_the_development_settings_where_debug_is_on():
     """`make demo` runs `manage.py seed_demo` with lms.settings.dev (manage.py's
     default), which seed_demo accepts because DEBUG is on there."""
     makefile = (Path(__file__).parents[1] / "Makefile").read_text()
-    assert "manage.py seed_demo --port $(PORT)" in makefile
+    assert "manage.py seed_demo --hostname $(HOST) --port $(PORT)" in makefile
     debug = subprocess.run(
         [
             sys.executable,
@@ -59,3 +59,15 @@ def test_make_demo_seeds_with_the_development_settings_where_debug_is_on():
         check=True,
     )
     assert debug.stdout.strip() == "True"
+
+
+def test_the_demo_on_another_port_links_every_site_and_e_mail_to_that_one_address(
+    db, settings
+):
+    from lms.mail import link
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--hostname", "127.0.0.1", "--port", "8123", verbosity=0)
+    association = Site.objects.get(is_default_site=True)
+    assert link(association, "/login/") == "http://127.0.0.1:8123/login/"
+    assert {site.port for site in Site.objects.all()} == {8123}

@@ -11,6 +11,17 @@ organisation then switches it on or off in the admin (``PluginActivation``).
 """
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# The categories of the admin's plugin screen, named by the core.
+CATEGORIES = {
+    "activities": _("Activities"),
+    "people": _("People"),
+    "reports": _("Reports"),
+    "integrations": _("Integrations"),
+    "other": _("Other"),
+}
 
 
 class PluginConfig(AppConfig):
@@ -21,6 +32,8 @@ class PluginConfig(AppConfig):
     """
 
     class PluginMeta:
+        # Name and description are English, marked with gettext_noop so they are
+        # extracted into the plugin's catalogue; the admin shows their translation.
         name = ""  # shown to organisation admins, e.g. "Quizzes"
         version = ""  # the plugin's own version, PEP 440
         description = ""
@@ -32,6 +45,19 @@ class PluginConfig(AppConfig):
     @property
     def meta(self):
         return self.PluginMeta
+
+    @property
+    def display_name(self):
+        return gettext(self.PluginMeta.name)
+
+    @property
+    def display_description(self):
+        return gettext(self.PluginMeta.description)
+
+    @property
+    def display_category(self):
+        category = getattr(self.PluginMeta, "category", "other")
+        return CATEGORIES.get(category, category)
 
     @property
     def url_prefix(self):

@@ -255,6 +255,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Relais"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# No request leaves the install unless its operator chooses it: no Gravatar (each
+# admin page would send a hash of the person's e-mail address to a third party: a
+# GDPR problem for an association), no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Wagtail's autosave saves a page being created as a draft after half a second (so
+# every page started and left leaves a draft behind) and, on a form that is not yet
+# valid, posts a 400 the author never sees. Authors save drafts themselves.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Documents a phone can show open in the browser (a lesson's PDF, the règlement in
 # plain text, a photo); anything that could run (HTML, SVG…) stays a download.

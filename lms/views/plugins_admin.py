@@ -28,7 +28,9 @@ def plugins(request):
     sites = list(administrable_sites(request.user).order_by("site_name", "hostname"))
     if not sites:
         raise PermissionDenied
-    plugins = sorted(installed_plugins(), key=lambda plugin: plugin.meta.name.lower())
+    plugins = sorted(
+        installed_plugins(), key=lambda plugin: plugin.display_name.lower()
+    )
     if request.method == "POST":
         _save(request, sites, {plugin.label for plugin in plugins})
         return redirect("lms_plugins")

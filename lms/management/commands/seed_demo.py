@@ -46,7 +46,9 @@ class Command(BaseCommand):
     help = "Create the demo association Entraide Quartier with one login per role."
 
     def add_arguments(self, parser):
-        parser.add_argument("--hostname", default="localhost")
+        # The address people type, and the one e-mailed links use (``make demo``
+        # passes its HOST and PORT): one host, so a link never asks for a new login.
+        parser.add_argument("--hostname", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
             "--i-know-this-is-not-production",

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lms.plugins import PluginConfig
 
@@ -10,9 +11,11 @@ class H5PConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     class PluginMeta:
-        name = "H5P"
+        name = gettext_noop("H5P")
         version = "0.1.0"
-        description = "Interactive H5P content from h5p.org, Lumi or Moodle in lessons."
+        description = gettext_noop(
+            "Interactive H5P content from h5p.org, Lumi or Moodle in lessons."
+        )
         author = "Relais"
         category = "activities"
         min_core_version = "0.1"

@@ -91,3 +91,10 @@ def add_results_link(request):
 @hooks.register("lms_register_lesson_blocks")
 def add_h5p_block():
     return [("h5p", H5PActivityBlock())]
+
+
+@hooks.register("lms_construct_demo")
+def add_h5p_demo(site, people):
+    from relais_h5p.demo import construct_demo
+
+    construct_demo(site, people)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lms.plugins import PluginConfig
 
@@ -10,9 +11,9 @@ class MentoringConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     class PluginMeta:
-        name = "Mentoring"
+        name = gettext_noop("Mentoring")
         version = "0.1.0"
-        description = (
+        description = gettext_noop(
             "Newcomers paired with experienced volunteers, followed by coordinators."
         )
         author = "Relais"

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lms.plugins import PluginConfig
 
@@ -10,9 +11,11 @@ class QuizzesConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     class PluginMeta:
-        name = "Quizzes"
+        name = gettext_noop("Quizzes")
         version = "0.1.0"
-        description = "Question banks, graded quizzes, item analysis for trainers."
+        description = gettext_noop(
+            "Question banks, graded quizzes, item analysis for trainers."
+        )
         author = "Relais"
         category = "activities"
         min_core_version = "0.1"

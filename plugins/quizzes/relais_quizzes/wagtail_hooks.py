@@ -176,3 +176,11 @@ def add_quiz_demo(site, people):
     from relais_quizzes.demo import construct_demo
 
     construct_demo(site, people)
+
+
+# After the other demos (order 110): the volunteers they add have taken the quiz.
+@hooks.register("lms_construct_demo", order=110)
+def add_quiz_attempts_demo(site, people):
+    from relais_quizzes.demo_attempts import construct_attempts
+
+    construct_attempts(site, people)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from lms.plugins import PluginConfig
 
@@ -10,9 +11,11 @@ class ScormConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     class PluginMeta:
-        name = "SCORM"
+        name = gettext_noop("SCORM")
         version = "0.1.0"
-        description = "SCORM 1.2 and 2004 packages from training providers, in lessons."
+        description = gettext_noop(
+            "SCORM 1.2 and 2004 packages from training providers, in lessons."
+        )
         author = "Relais"
         category = "activities"
         min_core_version = "0.1"
