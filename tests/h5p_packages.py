@@ -149,3 +149,40 @@ def malicious():
         ("not a zip", b"this is not a zip file", "ZIP"),
         ("missing library", package(with_library=False), "H5P.RelaisTest-1.0"),
     ]
+
+
+def with_library(change=None, **files):
+    """The test package with its library changed: ``change(library_json)`` edits
+    the library.json, ``files`` add (or, with None, remove) library files."""
+    document = json.loads(json.dumps(LIBRARY_JSON))
+    if change:
+        change(document)
+    good = members()
+    good[f"{LIBRARY}/library.json"] = json.dumps(document)
+    for name, data in files.items():
+        path = f"{LIBRARY}/{name}"
+        if data is None:
+            good.pop(path)
+        else:
+            good[path] = data
+    return build(good)
+
+
+def missing_preloaded_file():
+    """Its library.json preloads relais-test.js and a stylesheet; neither is there."""
+    return with_library(
+        lambda doc: doc.update(preloadedCss=[{"path": "styles/relais-test.css"}]),
+        **{"relais-test.js": None},
+    )
+
+
+def library_json_lacking(*fields):
+    return with_library(lambda doc: [doc.pop(field) for field in fields])
+
+
+def with_language_files(*names):
+    return with_library(**{f"language/{name}": '{"semantics": []}' for name in names})
+
+
+def with_semantics(text):
+    return with_library(**{"semantics.json": text})

@@ -37,9 +37,12 @@ def stored_files(media):
     )
 
 
-def upload(org, data, title="Activité", name="activity.h5p"):
+def upload(org, data, title="Activité", name="activity.h5p", uploaded_by=None):
     content = H5PContent.objects.create(
-        organisation=org, title=title, package=ContentFile(data, name=name)
+        organisation=org,
+        title=title,
+        package=ContentFile(data, name=name),
+        uploaded_by=uploaded_by,
     )
     process_package.call(content.pk)
     content.refresh_from_db()
@@ -129,11 +132,85 @@ def test_a_content_only_package_uses_the_stored_libraries(org_a):
 def test_each_malicious_package_is_refused_with_its_reason_and_leaves_nothing(
     org_a, media, name, data, reason
 ):
-    content = upload(org_a, data)
+    content = upload(org_a, data, uploaded_by=english_speaker(org_a))
     assert content.status == H5PContent.Status.FAILED, name
     assert reason.lower() in content.error.lower(), content.error
     assert stored_files(media) == []
     assert not H5PLibrary.objects.exists()
+
+
+def english_speaker(org):
+    """A trainer who reads the platform in English."""
+    from wagtail.users.models import UserProfile
+
+    trainer = member(org, Role.TRAINER)
+    profile = UserProfile.get_for_user(trainer)
+    profile.preferred_language = "en"
+    profile.save()
+    return trainer
+
+
+def refused(org_a, media, data):
+    """The package is refused and nothing of it is stored; its reasons, by line."""
+    content = upload(org_a, data, uploaded_by=english_speaker(org_a))
+    assert content.status == H5PContent.Status.FAILED
+    assert stored_files(media) == []
+    assert not H5PLibrary.objects.exists()
+    return content.error.splitlines()
+
+
+def test_a_library_missing_a_preloaded_file_is_refused_naming_each_file(org_a, media):
+    reasons = refused(org_a, media, h5p_packages.missing_preloaded_file())
+    assert reasons == [
+        "H5P.RelaisTest-1.0/relais-test.js: declared in library.json (preloadedJs) "
+        "but missing from the package.",
+        "H5P.RelaisTest-1.0/styles/relais-test.css: declared in library.json "
+        "(preloadedCss) but missing from the package.",
+    ]
+
+
+def test_a_library_json_lacking_required_fields_is_refused_naming_them(org_a, media):
+    data = h5p_packages.library_json_lacking("title", "patchVersion", "runnable")
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/library.json: missing required fields: title, "
+        "patchVersion, runnable."
+    ]
+
+
+def test_language_files_not_named_after_a_language_are_refused(org_a, media):
+    data = h5p_packages.with_language_files("fr.json", "pt-br.json", "fr_FR.json")
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/language/fr_FR.json: not a valid language file name "
+        "(expected a language code, such as fr.json or pt-br.json)."
+    ]
+
+
+def test_an_unparseable_semantics_json_is_refused(org_a, media):
+    data = h5p_packages.with_semantics('[{"name": "label",}')
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/semantics.json: not valid JSON."
+    ]
+
+
+def test_a_library_that_follows_the_rules_is_accepted(org_a):
+    data = h5p_packages.with_library(
+        **{
+            "semantics.json": '[{"name": "label", "type": "text"}]',
+            "language/fr.json": '{"semantics": []}',
+            "language/zh-hans-cn.json": '{"semantics": []}',
+        }
+    )
+    assert upload(org_a, data).status == H5PContent.Status.READY
+
+
+def test_why_a_library_is_refused_is_told_in_the_uploaders_language(org_a, media):
+    trainer = member(org_a, Role.TRAINER)  # the organisation's language: French
+    data = h5p_packages.library_json_lacking("title")
+    content = upload(org_a, data, uploaded_by=trainer)
+    assert content.error == (
+        "H5P.RelaisTest-1.0/library.json\u00a0: champs obligatoires manquants\u00a0: "
+        "title."
+    )
 
 
 def test_editor_libraries_among_runtime_dependencies_are_a_warning(org_a):
@@ -148,6 +225,8 @@ def test_editor_libraries_among_runtime_dependencies_are_a_warning(org_a):
             "machineName": "H5PEditor.Text",
             "majorVersion": 1,
             "minorVersion": 0,
+            "patchVersion": 0,
+            "runnable": 0,
         }
     )
     content = upload(org_a, h5p_packages.build(files))

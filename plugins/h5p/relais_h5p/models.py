@@ -30,6 +30,16 @@ def validate_upload_size(upload):
         )
 
 
+class LibraryQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        """The organisation's own library versions, and the shared ones of before
+        that its contents already use."""
+        return self.filter(
+            models.Q(organisation=organisation)
+            | models.Q(organisation=None, contents__organisation=organisation)
+        ).distinct()
+
+
 class H5PLibrary(models.Model):
     """One library version as an organisation uploaded it (``H5P.MultiChoice-1.16``),
     stored by what it holds: the same files are written once, whoever uploads them;
@@ -48,6 +58,8 @@ class H5PLibrary(models.Model):
     title = models.CharField(max_length=255, blank=True)
     metadata = models.JSONField(default=dict)
     stored_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LibraryQuerySet.as_manager()
 
     class Meta:
         constraints = [

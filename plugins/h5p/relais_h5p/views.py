@@ -11,11 +11,13 @@ in an opaque origin; on the platform's origin none of these URLs answers.
 import json
 import mimetypes
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Site
 
@@ -29,11 +31,13 @@ from courses.statements import (
 )
 from lms.content_origin import content_origin, content_view
 from lms.models import Role
+from lms.models.scoping import scoped
 from lms.plugins.activation import enabled_labels
 from lms.private_files import packages_storage
 from lms.views.access import role_required
 from relais_h5p import packages
-from relais_h5p.models import H5PContent, H5PUserData
+from relais_h5p.forms import ReplaceLibraryForm
+from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
 from relais_h5p.player import Grant
 
 # The player's own document, on the content origin: an opaque origin (sandbox), the
@@ -306,3 +310,60 @@ def results(request):
             for user_id, score in row.best.items()
         )
     return render(request, "relais_h5p/results.html", {"rows": rows})
+
+
+@role_required(Role.TRAINER, Role.ADMIN)
+def libraries(request):
+    """The organisation's library versions: each with what the H5P rules find
+    wrong in its stored files and the contents using it."""
+    from django.db.models import Count, Q
+
+    organisation = request.organisation
+    versions = (
+        scoped(H5PLibrary.objects.all(), organisation)
+        .annotate(uses=Count("contents", filter=Q(contents__organisation=organisation)))
+        .order_by("machine_name", "major_version", "minor_version", "-stored_at")
+    )
+    rows = [(library, packages.stored_problems(library)) for library in versions]
+    return render(request, "relais_h5p/libraries.html", {"rows": rows})
+
+
+@role_required(Role.TRAINER, Role.ADMIN)
+def replace_library(request, h5plibrary_id):
+    """Replace this library version, for this organisation's contents only: the
+    contents using it are listed and the trainer confirms; never done silently."""
+    organisation = request.organisation
+    library = get_object_or_404(
+        scoped(H5PLibrary.objects.all(), organisation), pk=h5plibrary_id
+    )
+    contents = library.contents.filter(organisation=organisation).order_by("title")
+    candidates = packages.replacements(library, organisation)
+    form = ReplaceLibraryForm(
+        request.POST or None,
+        replacements=H5PLibrary.objects.filter(pk__in=[c.pk for c in candidates]),
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = packages.replace_library(
+            library, form.cleaned_data["replacement"], organisation
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(library)s is replaced for %(count)s content.",
+                "%(library)s is replaced for %(count)s contents.",
+                len(changed),
+            )
+            % {"library": library.folder, "count": len(changed)},
+        )
+        return redirect("h5p:libraries")
+    return render(
+        request,
+        "relais_h5p/replace_library.html",
+        {
+            "library": library,
+            "problems": packages.stored_problems(library),
+            "contents": contents,
+            "form": form,
+            "candidates": candidates,
+        },
+    )

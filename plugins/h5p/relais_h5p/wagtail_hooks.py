@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
+from lms.models import Role
 from lms.plugins.menu import MenuLink
 from lms.snippets import (
     OrganisationCreateView,
@@ -83,9 +84,12 @@ def add_library_menu_item(request):
 @hooks.register("lms_register_menu_items")
 def add_results_link(request):
     membership = getattr(request, "membership", None)
+    links = []
     if membership and (membership.authors_content or membership.manages_people):
-        return [MenuLink(_("H5P results"), reverse("h5p:results"))]
-    return []
+        links.append(MenuLink(_("H5P results"), reverse("h5p:results")))
+    if membership and membership.role in (Role.TRAINER, Role.ADMIN):
+        links.append(MenuLink(_("H5P library versions"), reverse("h5p:libraries")))
+    return links
 
 
 @hooks.register("lms_register_lesson_blocks")
