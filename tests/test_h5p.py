@@ -2,7 +2,9 @@
 library versions stored by their files, a sandboxed player on the content origin
 whose statements complete lessons, and saved state for resuming."""
 
+import dataclasses
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -357,6 +359,32 @@ def test_the_players_state_is_saved_and_restored_per_learner_and_activity(
     assert H5PUserData.objects.get().user == learner
     client.post(url, {"data": "0", "invalidate": "1"}, HTTP_HOST=CONTENT)
     assert not H5PUserData.objects.exists()
+
+
+def test_a_block_given_another_content_starts_afresh(client, org_a, activity):
+    _learner, _lesson, grant = activity
+    before = f"/h5p/play/{grant.token()}/state/state/0"
+    client.post(before, {"data": '{"answers":[1]}'}, HTTP_HOST=CONTENT)
+    other = upload(org_a, h5p_packages.package(), title="Autre contenu")
+    swapped = dataclasses.replace(grant, content_uuid=str(other.uuid))
+    after = f"/h5p/play/{swapped.token()}/state/state/0"
+    assert client.get(after, HTTP_HOST=CONTENT).json()["data"] is False
+    assert client.get(before, HTTP_HOST=CONTENT).json()["data"] == '{"answers":[1]}'
+
+
+def test_state_saved_before_contents_were_kept_is_restored_then_replaced(
+    client, activity
+):
+    learner, _lesson, grant = activity
+    H5PUserData.objects.create(
+        user=learner, activity=grant.activity, data_type="state", data='{"old":1}'
+    )
+    url = f"/h5p/play/{grant.token()}/state/state/0"
+    assert client.get(url, HTTP_HOST=CONTENT).json()["data"] == '{"old":1}'
+    client.post(url, {"data": '{"new":1}'}, HTTP_HOST=CONTENT)
+    assert list(H5PUserData.objects.values_list("data", "content__uuid")) == [
+        ('{"new":1}', uuid.UUID(grant.content_uuid))
+    ]
 
 
 def test_package_files_are_served_under_the_token_with_their_type_and_cors(

@@ -13,6 +13,8 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -103,14 +105,9 @@ def _cors(response):
 @require_GET
 def play(request, token):
     grant = _grant(token)
-    _content(grant)  # ready, its plugin enabled: else 404
+    _organisation, content = _content(grant)  # ready, its plugin enabled: else 404
     # The saved state is handed over with the page, so H5P restores it at once.
-    saved = H5PUserData.objects.filter(
-        user_id=grant.user_id,
-        activity=grant.activity,
-        data_type="state",
-        sub_content_id="0",
-    ).first()
+    saved = _saved(grant, content, "state", "0").first()
     player = static("h5p-standalone/")
     base = reverse("h5p:play", args=[token])
     response = render(
@@ -269,24 +266,41 @@ def state(request, token, data_type, sub_content_id):
     if request.method == "OPTIONS":
         return _cors(HttpResponse())
     grant = _grant(token)
-    _content(grant)
-    key = {
-        "user_id": grant.user_id,
-        "activity": grant.activity,
-        "data_type": data_type[:127],
-        "sub_content_id": sub_content_id[:127],
-    }
+    _organisation, content = _content(grant)
+    data_type, sub_content_id = data_type[:127], sub_content_id[:127]
+    saved = _saved(grant, content, data_type, sub_content_id)
     if request.method == "GET":
-        saved = H5PUserData.objects.filter(**key).first()
+        found = saved.first()
         return _cors(
-            JsonResponse({"success": True, "data": saved.data if saved else False})
+            JsonResponse({"success": True, "data": found.data if found else False})
         )
     data = request.POST.get("data")
-    if request.POST.get("invalidate") == "1" or data in (None, "0"):
-        H5PUserData.objects.filter(**key).delete()
-    else:
-        H5PUserData.objects.update_or_create(**key, defaults={"data": data})
+    with transaction.atomic():
+        saved.filter(content=None).delete()  # saved before contents were kept
+        if request.POST.get("invalidate") == "1" or data in (None, "0"):
+            saved.delete()
+        else:
+            H5PUserData.objects.update_or_create(
+                user_id=grant.user_id,
+                activity=grant.activity,
+                content=content,
+                data_type=data_type,
+                sub_content_id=sub_content_id,
+                defaults={"data": data},
+            )
     return _cors(JsonResponse({"success": True}))
+
+
+def _saved(grant, content, data_type, sub_content_id):
+    """The learner's saved data of this activity and content (and a row saved
+    before contents were kept, read after it)."""
+    return H5PUserData.objects.filter(
+        Q(content=content) | Q(content=None),
+        user_id=grant.user_id,
+        activity=grant.activity,
+        data_type=data_type,
+        sub_content_id=sub_content_id,
+    ).order_by(F("content").asc(nulls_last=True))
 
 
 @role_required(Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
@@ -316,7 +330,7 @@ def results(request):
 def libraries(request):
     """The organisation's library versions: each with what the H5P rules find
     wrong in its stored files and the contents using it."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     organisation = request.organisation
     versions = (
