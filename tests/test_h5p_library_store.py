@@ -60,7 +60,7 @@ def test_a_complete_upload_of_the_same_version_never_silently_repairs_a_broken_o
     org_a, broken
 ):
     old = broken.contents.get()
-    complete = upload(org_a, h5p_packages.package())
+    complete = upload(org_a, h5p_packages.package(), uploaded_by=english_speaker(org_a))
     assert complete.status == "ready"
     assert complete.libraries.get() != broken
     assert list(old.libraries.all()) == [broken]  # untouched until someone decides
