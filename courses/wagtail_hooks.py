@@ -102,6 +102,7 @@ def add_starter_kit(site, languages):
 
     construct_starter_kit(site, languages)
 
+
 # After every other demo (order 100): the cohort is made of the people they add.
 @hooks.register("lms_construct_demo", order=100)
 def add_onboarding_cohort(site, people):

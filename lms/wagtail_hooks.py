@@ -95,6 +95,7 @@ def add_invitations_waiting(request):
         )
     ]
 
+
 def _label_site_columns():
     """Wagtail heads two columns of its sites table with the raw field names ("Site
     name", "Root page"), which no catalogue translates: they get translatable labels.

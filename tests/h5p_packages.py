@@ -1,7 +1,8 @@
 """Small H5P packages built by the tests, so the suite needs no external files.
 
 ``H5P.RelaisTest 1.0`` is a tiny library written for these tests: it shows a button
-that sends an xAPI "answered" statement with a score.
+that sends an xAPI "answered" statement with a score, and a step counter it saves
+and restores through H5P's user-data API (``getCurrentState``/``previousState``).
 """
 
 import io
@@ -52,10 +53,24 @@ LIBRARY_JSON = {
     "preloadedJs": [{"path": "relais-test.js"}],
 }
 LIBRARY_JS = """
-H5P.RelaisTest = function (params, contentId) {
+H5P.RelaisTest = function (params, contentId, extras) {
   H5P.EventDispatcher.call(this);
   var self = this;
+  var saved = extras && extras.previousState;
+  var step = saved && typeof saved.step === 'number' ? saved.step : 0;
+  this.getCurrentState = function () { return {step: step}; };
   this.attach = function ($container) {
+    var shown = document.createElement('p');
+    shown.className = 'relais-step';
+    shown.textContent = 'Step ' + step;
+    var next = document.createElement('button');
+    next.textContent = 'Next step';
+    next.addEventListener('click', function () {
+      step += 1;
+      shown.textContent = 'Step ' + step;
+    });
+    $container.get(0).appendChild(shown);
+    $container.get(0).appendChild(next);
     var button = document.createElement('button');
     button.textContent = params.label || 'Answer';
     button.addEventListener('click', function () {
@@ -149,3 +164,40 @@ def malicious():
         ("not a zip", b"this is not a zip file", "ZIP"),
         ("missing library", package(with_library=False), "H5P.RelaisTest-1.0"),
     ]
+
+
+def with_library(change=None, **files):
+    """The test package with its library changed: ``change(library_json)`` edits
+    the library.json, ``files`` add (or, with None, remove) library files."""
+    document = json.loads(json.dumps(LIBRARY_JSON))
+    if change:
+        change(document)
+    good = members()
+    good[f"{LIBRARY}/library.json"] = json.dumps(document)
+    for name, data in files.items():
+        path = f"{LIBRARY}/{name}"
+        if data is None:
+            good.pop(path)
+        else:
+            good[path] = data
+    return build(good)
+
+
+def missing_preloaded_file():
+    """Its library.json preloads relais-test.js and a stylesheet; neither is there."""
+    return with_library(
+        lambda doc: doc.update(preloadedCss=[{"path": "styles/relais-test.css"}]),
+        **{"relais-test.js": None},
+    )
+
+
+def library_json_lacking(*fields):
+    return with_library(lambda doc: [doc.pop(field) for field in fields])
+
+
+def with_language_files(*names):
+    return with_library(**{f"language/{name}": '{"semantics": []}' for name in names})
+
+
+def with_semantics(text):
+    return with_library(**{"semantics.json": text})

@@ -2,7 +2,9 @@
 library versions stored by their files, a sandboxed player on the content origin
 whose statements complete lessons, and saved state for resuming."""
 
+import dataclasses
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,12 @@ def stored_files(media):
     )
 
 
-def upload(org, data, title="Activité", name="activity.h5p"):
+def upload(org, data, title="Activité", name="activity.h5p", uploaded_by=None):
     content = H5PContent.objects.create(
-        organisation=org, title=title, package=ContentFile(data, name=name)
+        organisation=org,
+        title=title,
+        package=ContentFile(data, name=name),
+        uploaded_by=uploaded_by,
     )
     process_package.call(content.pk)
     content.refresh_from_db()
@@ -129,11 +134,85 @@ def test_a_content_only_package_uses_the_stored_libraries(org_a):
 def test_each_malicious_package_is_refused_with_its_reason_and_leaves_nothing(
     org_a, media, name, data, reason
 ):
-    content = upload(org_a, data)
+    content = upload(org_a, data, uploaded_by=english_speaker(org_a))
     assert content.status == H5PContent.Status.FAILED, name
     assert reason.lower() in content.error.lower(), content.error
     assert stored_files(media) == []
     assert not H5PLibrary.objects.exists()
+
+
+def english_speaker(org):
+    """A trainer who reads the platform in English."""
+    from wagtail.users.models import UserProfile
+
+    trainer = member(org, Role.TRAINER)
+    profile = UserProfile.get_for_user(trainer)
+    profile.preferred_language = "en"
+    profile.save()
+    return trainer
+
+
+def refused(org_a, media, data):
+    """The package is refused and nothing of it is stored; its reasons, by line."""
+    content = upload(org_a, data, uploaded_by=english_speaker(org_a))
+    assert content.status == H5PContent.Status.FAILED
+    assert stored_files(media) == []
+    assert not H5PLibrary.objects.exists()
+    return content.error.splitlines()
+
+
+def test_a_library_missing_a_preloaded_file_is_refused_naming_each_file(org_a, media):
+    reasons = refused(org_a, media, h5p_packages.missing_preloaded_file())
+    assert reasons == [
+        "H5P.RelaisTest-1.0/relais-test.js: declared in library.json (preloadedJs) "
+        "but missing from the package.",
+        "H5P.RelaisTest-1.0/styles/relais-test.css: declared in library.json "
+        "(preloadedCss) but missing from the package.",
+    ]
+
+
+def test_a_library_json_lacking_required_fields_is_refused_naming_them(org_a, media):
+    data = h5p_packages.library_json_lacking("title", "patchVersion", "runnable")
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/library.json: missing required fields: title, "
+        "patchVersion, runnable."
+    ]
+
+
+def test_language_files_not_named_after_a_language_are_refused(org_a, media):
+    data = h5p_packages.with_language_files("fr.json", "pt-br.json", "fr_FR.json")
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/language/fr_FR.json: not a valid language file name "
+        "(expected a language code, such as fr.json or pt-br.json)."
+    ]
+
+
+def test_an_unparseable_semantics_json_is_refused(org_a, media):
+    data = h5p_packages.with_semantics('[{"name": "label",}')
+    assert refused(org_a, media, data) == [
+        "H5P.RelaisTest-1.0/semantics.json: not valid JSON."
+    ]
+
+
+def test_a_library_that_follows_the_rules_is_accepted(org_a):
+    data = h5p_packages.with_library(
+        **{
+            "semantics.json": '[{"name": "label", "type": "text"}]',
+            "language/fr.json": '{"semantics": []}',
+            "language/zh-hans-cn.json": '{"semantics": []}',
+        }
+    )
+    assert upload(org_a, data).status == H5PContent.Status.READY
+
+
+def test_why_a_library_is_refused_is_told_in_the_uploaders_language(org_a, media):
+    trainer = member(org_a, Role.TRAINER)  # the organisation's language: French
+    data = h5p_packages.library_json_lacking("title")
+    content = upload(org_a, data, uploaded_by=trainer)
+    assert content.error == (
+        "H5P.RelaisTest-1.0/library.json\u00a0: champs obligatoires manquants\u00a0: "
+        "title."
+    )
 
 
 def test_editor_libraries_among_runtime_dependencies_are_a_warning(org_a):
@@ -148,6 +227,8 @@ def test_editor_libraries_among_runtime_dependencies_are_a_warning(org_a):
             "machineName": "H5PEditor.Text",
             "majorVersion": 1,
             "minorVersion": 0,
+            "patchVersion": 0,
+            "runnable": 0,
         }
     )
     content = upload(org_a, h5p_packages.build(files))
@@ -278,6 +359,32 @@ def test_the_players_state_is_saved_and_restored_per_learner_and_activity(
     assert H5PUserData.objects.get().user == learner
     client.post(url, {"data": "0", "invalidate": "1"}, HTTP_HOST=CONTENT)
     assert not H5PUserData.objects.exists()
+
+
+def test_a_block_given_another_content_starts_afresh(client, org_a, activity):
+    _learner, _lesson, grant = activity
+    before = f"/h5p/play/{grant.token()}/state/state/0"
+    client.post(before, {"data": '{"answers":[1]}'}, HTTP_HOST=CONTENT)
+    other = upload(org_a, h5p_packages.package(), title="Autre contenu")
+    swapped = dataclasses.replace(grant, content_uuid=str(other.uuid))
+    after = f"/h5p/play/{swapped.token()}/state/state/0"
+    assert client.get(after, HTTP_HOST=CONTENT).json()["data"] is False
+    assert client.get(before, HTTP_HOST=CONTENT).json()["data"] == '{"answers":[1]}'
+
+
+def test_state_saved_before_contents_were_kept_is_restored_then_replaced(
+    client, activity
+):
+    learner, _lesson, grant = activity
+    H5PUserData.objects.create(
+        user=learner, activity=grant.activity, data_type="state", data='{"old":1}'
+    )
+    url = f"/h5p/play/{grant.token()}/state/state/0"
+    assert client.get(url, HTTP_HOST=CONTENT).json()["data"] == '{"old":1}'
+    client.post(url, {"data": '{"new":1}'}, HTTP_HOST=CONTENT)
+    assert list(H5PUserData.objects.values_list("data", "content__uuid")) == [
+        ('{"new":1}', uuid.UUID(grant.content_uuid))
+    ]
 
 
 def test_package_files_are_served_under_the_token_with_their_type_and_cors(

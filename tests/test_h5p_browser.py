@@ -21,13 +21,15 @@ LESSON_COMPLETED = "Leçon terminée"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
-    pytest.mark.skipif(
-        not (SHARED / "multiple-choice.h5p").exists(), reason="no shared real packages"
-    ),
 ]
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "multiple-choice.h5p").exists(), reason="no shared real packages"
+)
 
 
-def lesson_with(package, settings, tmp_path, threshold=1.0):
+def lesson_with(package, settings, tmp_path, threshold=1.0, data=None):
+    """A lesson whose required activity plays ``package`` of shared/h5p (or the
+    bytes ``data``), for a new learner enrolled in its course."""
     from wagtail.models import Site
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -36,7 +38,7 @@ def lesson_with(package, settings, tmp_path, threshold=1.0):
     content = H5PContent.objects.create(
         organisation=site,
         title=package,
-        package=ContentFile((SHARED / package).read_bytes(), package),
+        package=ContentFile(data or (SHARED / package).read_bytes(), package),
     )
     process_package.call(content.pk)
     content.refresh_from_db()
@@ -92,6 +94,7 @@ def wait_for(condition, seconds=15):
     return False
 
 
+@needs_shared
 def test_a_learner_answers_a_real_multiple_choice_and_the_lesson_completes(
     lesson_with_multiple_choice,
     browser,  # noqa: F811
@@ -148,6 +151,7 @@ MAY_REPORT_ERRORS = {
 }
 
 
+@needs_shared
 @pytest.mark.parametrize("package", PLAYABLE)
 def test_every_accepted_real_package_renders_in_the_sandboxed_player(
     package,
@@ -179,6 +183,7 @@ def test_every_accepted_real_package_renders_in_the_sandboxed_player(
         assert errors == []
 
 
+@needs_shared
 def test_the_players_state_is_restored_on_the_next_visit(
     lesson_with_multiple_choice,
     browser,  # noqa: F811
@@ -196,3 +201,114 @@ def test_the_players_state_is_restored_on_the_next_visit(
     chosen.first.wait_for()
     assert chosen.count() == 1
     assert "Blue" in chosen.first.inner_text()
+
+
+def answer_blanks(player):
+    player.locator("input.h5p-text-input").first.fill("chien")
+
+
+def blanks_answered(player):
+    field = player.locator("input.h5p-text-input").first
+    field.wait_for()
+    return field.input_value() == "chien"
+
+
+def answer_true_false(player):
+    player.get_by_role("radio", name="False").click()
+
+
+def true_false_answered(player):
+    chosen = player.locator("[role=radio][aria-checked=true]")
+    chosen.first.wait_for()
+    return chosen.count() == 1 and "False" in chosen.first.inner_text()
+
+
+def choose_multiple_choice(player):
+    player.get_by_role("radio", name="Blue").click()  # chosen, not yet checked
+
+
+def multiple_choice_chosen(player):
+    chosen = player.locator("[role=radio][aria-checked=true]")
+    chosen.first.wait_for()
+    return chosen.count() == 1 and "Blue" in chosen.first.inner_text()
+
+
+def advance_relais_test(player):
+    player.get_by_role("button", name="Next step").click()
+    player.get_by_role("button", name="Next step").click()
+
+
+def relais_test_advanced(player):
+    step = player.locator(".relais-step")
+    step.wait_for()
+    return step.inner_text() == "Step 2"
+
+
+def leave_and_come_back(browser, base, package, data, settings, tmp_path, act):  # noqa: F811
+    """The learner acts in the player, the state reaches the platform, the learner
+    comes back in a new browser page: the player it gets back."""
+    from relais_h5p.models import H5PUserData
+
+    learner, lesson = lesson_with(package, settings, tmp_path, data=data)
+    page = open_lesson(browser, base, learner, lesson)
+    player = page.frame_locator("iframe.h5p-frame")
+    player.locator("body[data-h5p-ready='1']").wait_for(timeout=30_000)
+    act(player)
+    (frame,) = [frame for frame in page.frames if "/h5p/play/" in frame.url]
+    current = frame.evaluate("JSON.stringify(H5P.instances[0].getCurrentState())")
+
+    def saved():
+        state = H5PUserData.objects.filter(user=learner, data_type="state").first()
+        return state and state.data
+
+    assert wait_for(lambda: saved() == current, 20), (saved(), current)
+    page.close()
+    again = open_lesson(browser, base, learner, lesson)
+    return again.frame_locator("iframe.h5p-frame")
+
+
+# Three real content types that implement H5P's user-data API (getCurrentState and
+# previousState), as shared/h5p holds them.
+RESUMABLE = {
+    "multiple-choice.h5p": (choose_multiple_choice, multiple_choice_chosen),
+    "fill-in-the-blanks.h5p": (answer_blanks, blanks_answered),
+    "truefalse-hello-world.h5p": (answer_true_false, true_false_answered),
+}
+
+
+@needs_shared
+@pytest.mark.parametrize("package", sorted(RESUMABLE))
+def test_a_real_content_type_resumes_where_the_learner_left_it(
+    package,
+    transactional_db,
+    django_db_serialized_rollback,
+    live_server,
+    settings,
+    tmp_path,
+    browser,  # noqa: F811
+):
+    act, resumed = RESUMABLE[package]
+    player = leave_and_come_back(
+        browser, live_server.url, package, None, settings, tmp_path, act
+    )
+    assert resumed(player)
+
+
+def test_the_projects_own_content_type_resumes_where_the_learner_left_it(
+    transactional_db,
+    django_db_serialized_rollback,
+    live_server,
+    settings,
+    tmp_path,
+    browser,  # noqa: F811
+):
+    player = leave_and_come_back(
+        browser,
+        live_server.url,
+        "relais-test.h5p",
+        h5p_packages.package(),
+        settings,
+        tmp_path,
+        advance_relais_test,
+    )
+    assert relais_test_advanced(player)

@@ -30,6 +30,16 @@ def validate_upload_size(upload):
         )
 
 
+class LibraryQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        """The organisation's own library versions, and the shared ones of before
+        that its contents already use."""
+        return self.filter(
+            models.Q(organisation=organisation)
+            | models.Q(organisation=None, contents__organisation=organisation)
+        ).distinct()
+
+
 class H5PLibrary(models.Model):
     """One library version as an organisation uploaded it (``H5P.MultiChoice-1.16``),
     stored by what it holds: the same files are written once, whoever uploads them;
@@ -48,6 +58,8 @@ class H5PLibrary(models.Model):
     title = models.CharField(max_length=255, blank=True)
     metadata = models.JSONField(default=dict)
     stored_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LibraryQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -146,12 +158,18 @@ class H5PContent(index.Indexed, models.Model):
 
 
 class H5PUserData(models.Model):
-    """What the player saves to resume (``contentUserData``), per learner, activity."""
+    """What the player saves to resume (``contentUserData``), per learner, activity
+    and content: a block given another content starts afresh (H5P's own rule: saved
+    state is dropped when the content changes). Rows saved before the content was
+    kept have none; they are read for their activity until the next save."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     activity = models.CharField(max_length=300)  # the activity URN of the lesson block
+    content = models.ForeignKey(
+        H5PContent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     data_type = models.CharField(max_length=127)
     sub_content_id = models.CharField(max_length=127, default="0")
     data = models.TextField()
@@ -160,8 +178,8 @@ class H5PUserData(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "activity", "data_type", "sub_content_id"],
-                name="h5p_user_data_once",
+                fields=["user", "activity", "content", "data_type", "sub_content_id"],
+                name="h5p_user_data_once_per_content",
             )
         ]
 

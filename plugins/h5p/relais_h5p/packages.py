@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.utils.translation import gettext as _
 from pyh5p.library import LibraryId
 
 from lms.archives import (
@@ -36,6 +36,7 @@ from lms.archives import (
     remove_tree,
 )
 from lms.private_files import packages_storage
+from relais_h5p import library_rules
 
 STORE = "h5p"
 # Harmless files some exporters leave at the top level: skipped, never extracted.
@@ -104,31 +105,60 @@ def inspect(path, known_libraries=frozenset()):
         if not isinstance(_json(archive, by_name["content/content.json"]), dict):
             raise PackageRejected("content/content.json: must hold an object")
         inspection = Inspection(metadata, members=members)
+        documents = {}
         for info in members:
             top, _sep, rest = info.filename.partition("/")
-            if rest == "library.json":  # the only other documents read here
-                _add_library(inspection, top, _json(archive, info))
+            if rest == "library.json":
+                documents[top] = _json(archive, info)
         for info in members:
             top = info.filename.partition("/")[0]
-            if top not in ("content", "h5p.json") and top not in inspection.libraries:
+            if top not in ("content", "h5p.json") and top not in documents:
                 raise PackageRejected(
                     f"{info.filename}: not part of a library or the content"
                 )
+        # Every library checked whole before anything is stored; every problem of
+        # every library told at once, one per line.
+        found = []
+        for folder, document in documents.items():
+            found += _add_library(inspection, archive, by_name, folder, document)
+        if found:
+            raise PackageRejected("\n".join(found))
     _check_dependencies(inspection, known_libraries)
     return inspection
 
 
-def _add_library(inspection, folder, document):
+def _add_library(inspection, archive, by_name, folder, document):
+    """Adds a library that follows the H5P rules; returns its problems."""
+    if not isinstance(document, dict):
+        return [
+            _("%(library)s/library.json: must hold an object.") % {"library": folder}
+        ]
+    prefix = folder + "/"
+    names = {name.removeprefix(prefix) for name in by_name if name.startswith(prefix)}
+
+    def read_json(name):
+        raw = read_document(
+            archive, by_name[prefix + name], settings.LMS_H5P_MAX_JSON_MB * MEGABYTE
+        )
+        return json.loads(raw.decode("utf-8-sig"))
+
+    found = library_rules.problems(folder, document, names, read_json)
+    if found:
+        return found
     try:
         library = LibraryId.parse(document)
     except (TypeError, ValueError) as error:
-        raise PackageRejected(f"{folder}/library.json: {error}") from error
+        return [f"{folder}/library.json: {error}"]
     if folder != library.directory_name:
-        raise PackageRejected(
-            f"{folder}/library.json: describes {library.directory_name}, "
-            "which does not match its folder name"
-        )
+        return [
+            _(
+                "%(library)s/library.json: describes %(described)s, which does not "
+                "match its folder name."
+            )
+            % {"library": folder, "described": library.directory_name}
+        ]
     inspection.libraries[folder] = (library, document)
+    return []
 
 
 def _check_dependencies(inspection, known_libraries):
@@ -172,10 +202,7 @@ def usable_libraries(organisation):
     and the shared ones of before that its contents already use."""
     from relais_h5p.models import H5PLibrary
 
-    return H5PLibrary.objects.filter(
-        Q(organisation=organisation)
-        | Q(organisation=None, contents__organisation=organisation)
-    ).distinct()
+    return H5PLibrary.objects.for_organisation(organisation)
 
 
 def extract(path, inspection, content):
@@ -223,19 +250,42 @@ def _digest(archive, files, folder):
     return digest.hexdigest()
 
 
+def _latest(rows):
+    # The most recent upload of each version.
+    return {library.folder: library for library in sorted(rows, key=lambda x: x.pk)}
+
+
 def _dependencies(inspection, in_package, organisation):
     """Every library of the package, and those it needs from the organisation's
     store, following each library's own dependencies (the player loads them all)."""
-    stored = {}
-    for library in usable_libraries(organisation).order_by("pk"):
-        stored[library.folder] = library  # the most recent upload of a version
-    found = dict(in_package)
+    rows = list(usable_libraries(organisation))
+    stored = _latest(rows)
+    other_copies = {
+        row.folder
+        for row in rows
+        if row.folder in in_package and row.digest != in_package[row.folder].digest
+    }
+    for folder in sorted(other_copies):
+        inspection.warnings.append(
+            _(
+                "%(library)s is already stored with other files; the contents "
+                "using that copy keep it until a trainer replaces it (H5P "
+                "library versions)."
+            )
+            % {"library": folder}
+        )
     waiting = list(inspection.metadata.get("preloadedDependencies") or [])
     waiting += [
         dependency
         for library in in_package.values()
         for dependency in library.metadata.get("preloadedDependencies") or []
     ]
+    return _follow(waiting, dict(in_package), stored)
+
+
+def _follow(waiting, found, stored):
+    """``found`` (folder -> library), completed with the stored libraries the
+    ``waiting`` dependencies need, followed through their own."""
     while waiting:
         try:
             folder = LibraryId.parse(waiting.pop()).directory_name
@@ -246,6 +296,100 @@ def _dependencies(inspection, in_package, organisation):
         found[folder] = stored[folder]
         waiting += stored[folder].metadata.get("preloadedDependencies") or []
     return list(found.values())
+
+
+def stored_problems(library):
+    """The H5P rules (``library_rules``) checked again on a library version in the
+    store: one stored before they were enforced may be broken."""
+    storage = packages_storage()
+    names = set(_files_under(storage, library.directory))
+    limit = settings.LMS_H5P_MAX_JSON_MB * MEGABYTE
+
+    def read_json(name):
+        with storage.open(f"{library.directory}/{name}", "rb") as file:
+            return json.loads(file.read(limit).decode("utf-8-sig"))
+
+    try:
+        document = read_json("library.json")
+    except (OSError, ValueError):
+        return [
+            _("%(library)s/library.json: missing or not valid JSON.")
+            % {"library": library.folder}
+        ]
+    if not isinstance(document, dict):
+        return [
+            _("%(library)s/library.json: must hold an object.")
+            % {"library": library.folder}
+        ]
+    return library_rules.problems(library.folder, document, names, read_json)
+
+
+def _files_under(storage, directory, prefix=""):
+    try:
+        folders, files = storage.listdir(f"{directory}/{prefix}".rstrip("/"))
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield prefix + name
+    for folder in folders:
+        yield from _files_under(storage, directory, f"{prefix}{folder}/")
+
+
+def replacements(library, organisation):
+    """The other stored versions of ``library``'s version number the organisation
+    may use instead, that follow the H5P rules: (library, problems) each."""
+    others = (
+        usable_libraries(organisation)
+        .filter(
+            machine_name=library.machine_name,
+            major_version=library.major_version,
+            minor_version=library.minor_version,
+        )
+        .exclude(pk=library.pk)
+        .order_by("-stored_at", "-pk")
+    )
+    return [other for other in others if not stored_problems(other)]
+
+
+def replace_library(old, new, organisation):
+    """The organisation's contents that use ``old`` use ``new`` instead, with the
+    stored libraries ``new`` needs; ``old`` leaves the store (its row, and its
+    files unless another row holds the same) once no content uses it. Other
+    organisations' contents are not touched. Returns the contents changed."""
+    from relais_h5p.models import H5PLibrary
+
+    stored = _latest(usable_libraries(organisation))
+    contents = list(
+        old.contents.filter(organisation=organisation).prefetch_related("libraries")
+    )
+    with transaction.atomic():
+        for content in contents:
+            kept = {
+                library.folder: library
+                for library in content.libraries.all()
+                if library.pk != old.pk
+            }
+            kept[new.folder] = new
+            needs = list(new.metadata.get("preloadedDependencies") or [])
+            content.libraries.set(_follow(needs, kept, stored))
+        if not old.contents.exists():
+            directory = old.directory
+            same_files = (
+                H5PLibrary.objects.filter(
+                    machine_name=old.machine_name,
+                    major_version=old.major_version,
+                    minor_version=old.minor_version,
+                    digest=old.digest,
+                )
+                .exclude(pk=old.pk)
+                .exists()
+            )
+            old.delete()
+            if not same_files:
+                transaction.on_commit(
+                    lambda: remove_tree(directory, packages_storage())
+                )
+    return contents
 
 
 def _library_row(model, organisation, library, document, digest):

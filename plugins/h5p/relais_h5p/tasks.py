@@ -1,5 +1,8 @@
 from django.db import transaction
+from django.utils import translation
 from django_tasks import task
+
+from lms.mail import language_of
 
 
 @task()
@@ -16,8 +19,10 @@ def process_package(content_id: int) -> str:
     known = {
         library.folder for library in packages.usable_libraries(content.organisation)
     }
+    # Why a package is refused is told in the language of the person who sent it.
+    language = language_of(content.uploaded_by, content.organisation)
     try:
-        with content.package.open("rb") as upload:
+        with content.package.open("rb") as upload, translation.override(language):
             inspection = packages.inspect(upload, known)
             libraries = packages.extract(upload, inspection, content)
     except (packages.PackageRejected, OSError) as error:

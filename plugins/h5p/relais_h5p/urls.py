@@ -14,4 +14,10 @@ urlpatterns = [
     ),
     # On the platform.
     path("results/", views.results, name="results"),
+    path("libraries/", views.libraries, name="libraries"),
+    path(
+        "libraries/<int:h5plibrary_id>/replace/",
+        views.replace_library,
+        name="replace_library",
+    ),
 ]

@@ -11,11 +11,15 @@ in an opaque origin; on the platform's origin none of these URLs answers.
 import json
 import mimetypes
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Site
 
@@ -29,11 +33,13 @@ from courses.statements import (
 )
 from lms.content_origin import content_origin, content_view
 from lms.models import Role
+from lms.models.scoping import scoped
 from lms.plugins.activation import enabled_labels
 from lms.private_files import packages_storage
 from lms.views.access import role_required
 from relais_h5p import packages
-from relais_h5p.models import H5PContent, H5PUserData
+from relais_h5p.forms import ReplaceLibraryForm
+from relais_h5p.models import H5PContent, H5PLibrary, H5PUserData
 from relais_h5p.player import Grant
 
 # The player's own document, on the content origin: an opaque origin (sandbox), the
@@ -99,14 +105,9 @@ def _cors(response):
 @require_GET
 def play(request, token):
     grant = _grant(token)
-    _content(grant)  # ready, its plugin enabled: else 404
+    _organisation, content = _content(grant)  # ready, its plugin enabled: else 404
     # The saved state is handed over with the page, so H5P restores it at once.
-    saved = H5PUserData.objects.filter(
-        user_id=grant.user_id,
-        activity=grant.activity,
-        data_type="state",
-        sub_content_id="0",
-    ).first()
+    saved = _saved(grant, content, "state", "0").first()
     player = static("h5p-standalone/")
     base = reverse("h5p:play", args=[token])
     response = render(
@@ -265,24 +266,41 @@ def state(request, token, data_type, sub_content_id):
     if request.method == "OPTIONS":
         return _cors(HttpResponse())
     grant = _grant(token)
-    _content(grant)
-    key = {
-        "user_id": grant.user_id,
-        "activity": grant.activity,
-        "data_type": data_type[:127],
-        "sub_content_id": sub_content_id[:127],
-    }
+    _organisation, content = _content(grant)
+    data_type, sub_content_id = data_type[:127], sub_content_id[:127]
+    saved = _saved(grant, content, data_type, sub_content_id)
     if request.method == "GET":
-        saved = H5PUserData.objects.filter(**key).first()
+        found = saved.first()
         return _cors(
-            JsonResponse({"success": True, "data": saved.data if saved else False})
+            JsonResponse({"success": True, "data": found.data if found else False})
         )
     data = request.POST.get("data")
-    if request.POST.get("invalidate") == "1" or data in (None, "0"):
-        H5PUserData.objects.filter(**key).delete()
-    else:
-        H5PUserData.objects.update_or_create(**key, defaults={"data": data})
+    with transaction.atomic():
+        saved.filter(content=None).delete()  # saved before contents were kept
+        if request.POST.get("invalidate") == "1" or data in (None, "0"):
+            saved.delete()
+        else:
+            H5PUserData.objects.update_or_create(
+                user_id=grant.user_id,
+                activity=grant.activity,
+                content=content,
+                data_type=data_type,
+                sub_content_id=sub_content_id,
+                defaults={"data": data},
+            )
     return _cors(JsonResponse({"success": True}))
+
+
+def _saved(grant, content, data_type, sub_content_id):
+    """The learner's saved data of this activity and content (and a row saved
+    before contents were kept, read after it)."""
+    return H5PUserData.objects.filter(
+        Q(content=content) | Q(content=None),
+        user_id=grant.user_id,
+        activity=grant.activity,
+        data_type=data_type,
+        sub_content_id=sub_content_id,
+    ).order_by(F("content").asc(nulls_last=True))
 
 
 @role_required(Role.TRAINER, Role.COORDINATOR, Role.ADMIN)
@@ -306,3 +324,60 @@ def results(request):
             for user_id, score in row.best.items()
         )
     return render(request, "relais_h5p/results.html", {"rows": rows})
+
+
+@role_required(Role.TRAINER, Role.ADMIN)
+def libraries(request):
+    """The organisation's library versions: each with what the H5P rules find
+    wrong in its stored files and the contents using it."""
+    from django.db.models import Count
+
+    organisation = request.organisation
+    versions = (
+        scoped(H5PLibrary.objects.all(), organisation)
+        .annotate(uses=Count("contents", filter=Q(contents__organisation=organisation)))
+        .order_by("machine_name", "major_version", "minor_version", "-stored_at")
+    )
+    rows = [(library, packages.stored_problems(library)) for library in versions]
+    return render(request, "relais_h5p/libraries.html", {"rows": rows})
+
+
+@role_required(Role.TRAINER, Role.ADMIN)
+def replace_library(request, h5plibrary_id):
+    """Replace this library version, for this organisation's contents only: the
+    contents using it are listed and the trainer confirms; never done silently."""
+    organisation = request.organisation
+    library = get_object_or_404(
+        scoped(H5PLibrary.objects.all(), organisation), pk=h5plibrary_id
+    )
+    contents = library.contents.filter(organisation=organisation).order_by("title")
+    candidates = packages.replacements(library, organisation)
+    form = ReplaceLibraryForm(
+        request.POST or None,
+        replacements=H5PLibrary.objects.filter(pk__in=[c.pk for c in candidates]),
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = packages.replace_library(
+            library, form.cleaned_data["replacement"], organisation
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(library)s is replaced for %(count)s content.",
+                "%(library)s is replaced for %(count)s contents.",
+                len(changed),
+            )
+            % {"library": library.folder, "count": len(changed)},
+        )
+        return redirect("h5p:libraries")
+    return render(
+        request,
+        "relais_h5p/replace_library.html",
+        {
+            "library": library,
+            "problems": packages.stored_problems(library),
+            "contents": contents,
+            "form": form,
+            "candidates": candidates,
+        },
+    )

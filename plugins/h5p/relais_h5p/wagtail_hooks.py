@@ -9,7 +9,8 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
-from lms.plugins.menu import REPORTS, MenuLink
+from lms.models import Role
+from lms.plugins.menu import AUTHORING, REPORTS, MenuLink
 from lms.snippets import (
     OrganisationCreateView,
     OrganisationSnippetViewSet,
@@ -83,9 +84,14 @@ def add_library_menu_item(request):
 @hooks.register("lms_register_menu_items")
 def add_results_link(request):
     membership = getattr(request, "membership", None)
+    links = []
     if membership and (membership.authors_content or membership.manages_people):
-        return [MenuLink(_("H5P results"), reverse("h5p:results"), REPORTS)]
-    return []
+        links.append(MenuLink(_("H5P results"), reverse("h5p:results"), REPORTS))
+    if membership and membership.role in (Role.TRAINER, Role.ADMIN):
+        links.append(
+            MenuLink(_("H5P library versions"), reverse("h5p:libraries"), AUTHORING)
+        )
+    return links
 
 
 @hooks.register("lms_register_lesson_blocks")
