@@ -145,3 +145,35 @@ class PluginURLMiddleware:
         if owner is not None and owner not in enabled_for_request(request):
             raise Http404("This feature is not enabled here.")
         return None
+
+
+class PageChooserStartMiddleware:
+    """Wagtail's page chooser opens at the install's root, where an organisation's
+    editors find one page (their home: the scoping hooks hide the rest) and must
+    click once more. It opens at the organisation's home page instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        match = request.resolver_match
+        organisation = getattr(request, "organisation", None)
+        if (
+            match is None
+            or match.url_name != "wagtailadmin_choose_page"
+            or organisation is None
+            # A chooser for one page type starts at where those pages are.
+            or request.GET.get("page_type", "wagtailcore.page") != "wagtailcore.page"
+        ):
+            return None
+        url = reverse(
+            "wagtailadmin_choose_page_child", args=[organisation.root_page_id]
+        )
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)

@@ -503,3 +503,21 @@ def test_finding_7_a_disabled_plugins_lesson_block_cannot_be_added(
     lesson.title = "Leçon revue"
     with acting_in(org_a):
         lesson.full_clean()
+
+
+def test_the_page_chooser_opens_at_the_organisations_own_home(client, org_a, org_b):
+    client.force_login(member(org_a, Role.TRAINER))
+    response = client.get("/admin/choose-page/?multiple=1", HTTP_HOST="a.test")
+    assert response.status_code == 302
+    assert response.url == f"/admin/choose-page/{org_a.root_page.pk}/?multiple=1"
+    opened = client.get(response.url, HTTP_HOST="a.test")
+    assert opened.status_code == 200
+    assert opened.json()["step"] == "browse"
+
+
+def test_a_chooser_for_one_page_type_keeps_wagtails_start(client, org_a):
+    client.force_login(member(org_a, Role.TRAINER))
+    response = client.get(
+        "/admin/choose-page/?page_type=courses.coursepage", HTTP_HOST="a.test"
+    )
+    assert response.status_code == 200

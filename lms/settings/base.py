@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "lms.middleware.OrganisationMiddleware",
     "lms.middleware.PluginURLMiddleware",
     "lms.middleware.AdminAccessMiddleware",
+    "lms.middleware.PageChooserStartMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
