@@ -253,6 +253,18 @@ def test_wagtails_default_workflow_is_named_in_french(client_a, org_a):
     assert f"Soumettre{NBSP}: Validation par les modérateurs" in page
 
 
+def test_wagtails_default_groups_are_named_in_french(db):
+    from django.contrib.auth.models import Group
+
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"Modérateurs", "Éditeurs"} <= names
+    assert not {"Moderators", "Editors"} & names
+    # The permissions Wagtail's own migrations gave them are still theirs.
+    assert Group.objects.get(name="Éditeurs").permissions.filter(
+        codename="access_admin"
+    ).exists()
+
+
 def test_the_extensions_page_names_describes_and_files_each_plugin_in_french(
     client_a, org_a
 ):
