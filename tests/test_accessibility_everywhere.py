@@ -58,6 +58,10 @@ UPSTREAM = {
         "aria-input-field-name",
         ".notranslate",
     ): "Draftail's contenteditable (Wagtail's rich text editor) has no accessible name",
+    (
+        "label",
+        ".ui-autocomplete-input",
+    ): "the input jQuery UI's tag-it adds in Wagtail's tag field has no label",
 }
 
 
