@@ -216,7 +216,13 @@ def test_gaps_and_an_essay_are_answered_on_a_phone_and_saved_as_they_go(
     assert page.evaluate(PAGE_WIDTH) <= 390
     assert axe_violations(page) == []
     attempt = Attempt.objects.get(quiz=quiz)
-    saved_answers = [slot.response for slot in slots_of(attempt)]
+    # "Saved" may still be the word of an earlier answer while the essay's own
+    # save is on its way: the database is asked until it has it, for 10 s at most.
+    for _ in range(100):
+        saved_answers = [slot.response for slot in slots_of(attempt)]
+        if saved_answers[2]:
+            break
+        page.wait_for_timeout(100)
     assert saved_answers[2] == "J'ai accueilli deux familles."
     page.locator("button[value=submit]").click()
     page.wait_for_url("**/result")
