@@ -260,9 +260,11 @@ def test_wagtails_default_groups_are_named_in_french(db):
     assert {"Modérateurs", "Éditeurs"} <= names
     assert not {"Moderators", "Editors"} & names
     # The permissions Wagtail's own migrations gave them are still theirs.
-    assert Group.objects.get(name="Éditeurs").permissions.filter(
-        codename="access_admin"
-    ).exists()
+    assert (
+        Group.objects.get(name="Éditeurs")
+        .permissions.filter(codename="access_admin")
+        .exists()
+    )
 
 
 def test_the_extensions_page_names_describes_and_files_each_plugin_in_french(
