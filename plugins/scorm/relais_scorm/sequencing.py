@@ -170,18 +170,7 @@ class Tracker:
         """The primary objective: decided by the measure where the manifest says so,
         then read from the shared objectives it maps to, when not known here."""
         seq = item.sequencing
-        satisfied, measure = status.satisfied, status.measure
-        if seq.satisfied_by_measure and measure is not None:
-            satisfied = measure >= (
-                seq.min_measure if seq.min_measure is not None else 1
-            )
-        for mapping in seq.maps:
-            shared = self.objectives.get(mapping.target) or {}
-            if satisfied is None and mapping.read_satisfied:
-                satisfied = shared.get("satisfied")
-            if measure is None and mapping.read_measure:
-                measure = shared.get("measure")
-        return Status(status.attempted, status.completed, satisfied, measure)
+        return self._with_objective(seq, status, status.satisfied, status.measure)
 
     def objective(self, item, identifier):
         """The status of one objective of ``item``: the primary one (``""`` or its
@@ -197,11 +186,16 @@ class Tracker:
         if found is None or identifier == seq.primary_id:
             return status
         satisfied, measure = self._reported(item, identifier)
-        if found.satisfied_by_measure and measure is not None:
+        return self._with_objective(found, status, satisfied, measure)
+
+    def _with_objective(self, objective, status, satisfied, measure):
+        """``status`` with an objective's satisfaction: by its measure when it says
+        so, else from the shared objectives its maps read."""
+        if objective.satisfied_by_measure and measure is not None:
             satisfied = measure >= (
-                found.min_measure if found.min_measure is not None else 1
+                objective.min_measure if objective.min_measure is not None else 1
             )
-        for mapping in found.maps:
+        for mapping in objective.maps:
             shared = self.objectives.get(mapping.target) or {}
             if satisfied is None and mapping.read_satisfied:
                 satisfied = shared.get("satisfied")
