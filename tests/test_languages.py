@@ -1,5 +1,7 @@
 """French and English: the organisation's default, the person's own choice."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from wagtail.users.models import UserProfile
@@ -50,16 +52,17 @@ def test_the_wagtail_admin_speaks_the_persons_language(client_a, org_a):
     assert 'lang="en"' in page
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 @pytest.mark.parametrize(
     "catalogue_path",
-    [
-        "lms/locale/fr/LC_MESSAGES/django.po",
-        "plugins/h5p/relais_h5p/locale/fr/LC_MESSAGES/django.po",
-        "plugins/quizzes/relais_quizzes/locale/fr/LC_MESSAGES/django.po",
-        "plugins/mentoring/relais_mentoring/locale/fr/LC_MESSAGES/django.po",
-        "plugins/scorm/relais_scorm/locale/fr/LC_MESSAGES/django.po",
-        "plugins/skills/relais_skills/locale/fr/LC_MESSAGES/django.po",
-    ],
+    # Every French catalogue of the core and of each first-party plugin.
+    sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("lms", "courses", "plugins")
+        for path in (ROOT / folder).glob("**/locale/fr/LC_MESSAGES/django.po")
+    ),
 )
 def test_the_french_catalogues_are_complete(catalogue_path):
     from pathlib import Path

@@ -63,9 +63,11 @@ def test_the_real_tree_keeps_every_contract():
     assert set(PACKAGES) == {
         "lms",
         "courses",
+        "relais_community",
         "relais_h5p",
         "relais_mentoring",
         "relais_quizzes",
+        "relais_recruitment",
         "relais_scorm",
         "relais_skills",
     }

@@ -1,0 +1,1 @@
+"""Where the community plugin plugs into the core (dashboard, menu, demo)."""

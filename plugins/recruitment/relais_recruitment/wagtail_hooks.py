@@ -1,0 +1,1 @@
+"""Where the recruitment plugin plugs into the core (dashboard, menu, demo)."""
