@@ -1,13 +1,23 @@
+from .notifications import (
+    Delivery,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+)
 from .organisations import OrganisationSettings, Team, organisation_collection
 from .pages import HomePage
 from .people import Invitation, Kind, Membership, Role, RoleGroup
 from .plugins import PluginActivation
 
 __all__ = [
+    "Delivery",
     "HomePage",
     "Invitation",
     "Kind",
     "Membership",
+    "Notification",
+    "NotificationDigest",
+    "NotificationPreference",
     "OrganisationSettings",
     "PluginActivation",
     "Role",
