@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.apps import apps
+from django.core.management import call_command
 from django.core.checks import run_checks
 
 from lms.privacy import Basis, Erase, PersonalData
@@ -90,3 +91,15 @@ def test_a_declaration_naming_what_does_not_exist_is_refused():
     assert declaration_errors(
         declared(erase=Erase.ANONYMISE, anonymise={"user": None})
     )  # cannot be empty
+
+
+def test_startplugin_scaffolds_the_declaration_of_personal_data(tmp_path):
+    call_command("startplugin", "hello_world", target=str(tmp_path), verbosity=0)
+    source = (tmp_path / "hello_world" / "personal_data.py").read_text()
+    namespace = {}
+    exec(compile(source, "personal_data.py", "exec"), namespace)  # noqa: S102
+    assert namespace["PERSONAL_DATA"] == []
+    assert namespace["NOT_PERSONAL"] == {}
+    assert "uncovered_models" in (
+        tmp_path / "hello_world" / "tests" / "test_plugin.py"
+    ).read_text()
