@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from django.apps import apps
-from django.core.management import call_command
 from django.core.checks import run_checks
+from django.core.management import call_command
 
 from lms.privacy import Basis, Erase, PersonalData
 from lms.privacy.checks import declaration_errors, person_fields, uncovered_models
