@@ -67,7 +67,9 @@ def test_sophie_asks_for_confirmation_lea_confirms_and_the_rest_are_reminded(
     panel = phone.locator("section.news-panel")
     assert TITLE in panel.inner_text()
     assert axe_violations(phone) == []
-    panel.get_by_role("button", name=f"Je l'ai lue : {TITLE}".replace(" :", "\u00a0:")).click()
+    panel.get_by_role(
+        "button", name=f"Je l'ai lue : {TITLE}".replace(" :", "\u00a0:")
+    ).click()
     phone.wait_for_url(f"{demo}/dashboard/")
     assert AnnouncementConfirmation.objects.filter(
         announcement=announcement, person=lea
@@ -75,14 +77,14 @@ def test_sophie_asks_for_confirmation_lea_confirms_and_the_rest_are_reminded(
 
     # Sophie sees the count move, then reminds the others.
     sophie.goto(f"{demo}/community/news/{announcement.pk}/receipts/")
-    assert sophie.locator("#receipt-count").inner_text() == (
-        f"Lu par 1 sur {audience}"
-    )
+    assert sophie.locator("#receipt-count").inner_text() == (f"Lu par 1 sur {audience}")
     assert "Léa Martin" not in sophie.locator("main").inner_text()
     assert "Michel Roux" in sophie.locator("main").inner_text()
     assert axe_violations(sophie) == []
     mail.outbox = []
-    sophie.get_by_role("button", name="Relancer les personnes qui ne l'ont pas lue").click()
+    sophie.get_by_role(
+        "button", name="Relancer les personnes qui ne l'ont pas lue"
+    ).click()
     sophie.wait_for_url(f"{demo}/community/news/{announcement.pk}/receipts/")
     reminded = set(
         Notification.objects.filter(kind=REMINDER).values_list("person", flat=True)
@@ -96,8 +98,11 @@ def test_sophie_asks_for_confirmation_lea_confirms_and_the_rest_are_reminded(
         f"Merci de confirmer votre lecture\u00a0: {TITLE}"
     )
     # A second click the same day reminds nobody again.
-    sophie.get_by_role("button", name="Relancer les personnes qui ne l'ont pas lue").click()
-    assert "Une relance est déjà partie aujourd'hui." in sophie.locator(
-        ".messages"
-    ).inner_text()
+    sophie.get_by_role(
+        "button", name="Relancer les personnes qui ne l'ont pas lue"
+    ).click()
+    assert (
+        "Une relance est déjà partie aujourd'hui."
+        in sophie.locator(".messages").inner_text()
+    )
     assert Notification.objects.filter(kind=REMINDER).count() == audience - 1
