@@ -429,3 +429,25 @@ def test_pinned_news_comes_first_and_a_coordinator_can_unpin_it(
     client_a.post(f"/community/news/{older.pk}/pin/")
     page = client_a.get("/community/news/").content.decode()
     assert page.index("Toute récente") < page.index("Épinglée ancienne")
+
+
+def test_the_demo_has_a_month_of_news_with_30_of_44_confirmed(db):
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    news = Announcement.objects.for_organisation(site)
+    assert news.count() == 6
+    assert news.filter(pinned=True).count() == 1
+    assert (
+        news.filter(
+            publish_at__gte=timezone.now() - datetime.timedelta(days=31)
+        ).count()
+        == 6
+    )
+    rule = news.get(requires_confirmation=True)
+    confirmed, total, _missing = receipts(rule, site)
+    assert (confirmed, total) == (30, 44)
+    assert news.filter(audience=Audience.TEAM).count() == 1

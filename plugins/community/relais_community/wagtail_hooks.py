@@ -19,7 +19,8 @@ def add_news_link(request):
     return [MenuLink(_("News"), reverse("community:announcements"), LEARNING)]
 
 
-@hooks.register("lms_construct_demo")
+# Last: the news is read by the members the other parts of the demo bring.
+@hooks.register("lms_construct_demo", order=1000)
 def add_community_demo(site, people):
     from relais_community.demo import construct_demo
 
