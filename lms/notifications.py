@@ -16,7 +16,7 @@ calls ``notify()``::
 
 ``notify`` stores a row (the kind and its parameters, never translated text) that
 the bell and the notifications page show; the person's preference for the kind
-(else its default) decides the e-mail: at once (a task enqueued on commit), in the
+(else its default) decides the e-mail: at once (a tracked job queued on commit), in the
 daily or weekly digest (``send_digests``, run daily), or none. Everything is
 rendered in the recipient's language (their profile's, else the organisation's).
 A kind whose plugin is not enabled for the organisation is not sent, shown or
@@ -184,15 +184,13 @@ def notify_many(key, *, people, organisation, url="", **params):
         if chosen.get(person.pk, notification_kind.default) == Delivery.AT_ONCE
     ]
     person_ids = [person.pk for person in people]
+    transaction.on_commit(lambda: forget_counts(organisation.pk, person_ids))
+    if at_once:
+        from lms.jobs import submit
+        from lms.tasks import send_notification_emails
 
-    def after_commit():
-        forget_counts(organisation.pk, person_ids)
-        if at_once:
-            from lms.tasks import send_notification_emails
-
-            send_notification_emails.enqueue(at_once)
-
-    transaction.on_commit(after_commit)
+        # A tracked job, handed to the queue once the caller's transaction commits.
+        submit(send_notification_emails, at_once, organisation=organisation)
     return created
 
 

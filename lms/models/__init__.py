@@ -1,3 +1,4 @@
+from .jobs import BackgroundJob
 from .notifications import (
     Delivery,
     Notification,
@@ -10,6 +11,7 @@ from .people import Invitation, Kind, Membership, Role, RoleGroup
 from .plugins import PluginActivation
 
 __all__ = [
+    "BackgroundJob",
     "Delivery",
     "HomePage",
     "Invitation",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image
 
+from lms import jobs
 from lms.models.people import PEOPLE_MANAGERS
 from lms.private_files import download_response
 from lms.views.access import member_required, role_required
@@ -101,8 +102,11 @@ def announcement_new(request):
             form.instance.author = request.user
             item = form.save()
             if item.is_published:
-                transaction.on_commit(
-                    lambda: news.publish_announcement.enqueue(item.pk)
+                jobs.submit(
+                    news.publish_announcement,
+                    item.pk,
+                    organisation=request.organisation,
+                    request=request,
                 )
         messages.success(
             request,
