@@ -67,10 +67,10 @@ def test_sophie_asks_for_confirmation_lea_confirms_and_the_rest_are_reminded(
     panel = phone.locator("section.news-panel")
     assert TITLE in panel.inner_text()
     assert axe_violations(phone) == []
-    panel.get_by_role(
-        "button", name=f"Je l'ai lue : {TITLE}".replace(" :", "\u00a0:")
-    ).click()
-    phone.wait_for_url(f"{demo}/dashboard/")
+    with phone.expect_navigation():
+        panel.get_by_role("button", name=f"Je l'ai lue ({TITLE})").click()
+    assert phone.url == f"{demo}/dashboard/", phone.locator("body").inner_text()
+    assert "Merci" in phone.locator(".messages").inner_text()
     assert AnnouncementConfirmation.objects.filter(
         announcement=announcement, person=lea
     ).exists()
