@@ -1,6 +1,7 @@
 """The dashboard panel: pinned news and news waiting for my confirmation first,
 then the latest."""
 
+from django.middleware.csrf import get_token
 from wagtail.admin.ui.components import Component
 
 from relais_community.models import Announcement, AnnouncementConfirmation
@@ -35,4 +36,9 @@ class NewsPanel(Component):
                 : max(SHOWN - len(to_confirm), 1)
             ]
         )
-        return {"announcements": to_confirm + others}
+        # A component renders with its own context: the confirm form's token is
+        # handed over explicitly.
+        return {
+            "announcements": to_confirm + others,
+            "csrf_token": get_token(self.request),
+        }
