@@ -199,7 +199,12 @@ def lea_everywhere(demo, django_capture_on_commit_callbacks):
 
 
 def identifiers(user):
-    return [user.first_name, user.last_name, user.email, PHONE, NOTE]
+    """Her last name, full name, e-mail, phone and what she wrote. Her first name
+    alone is not one: the demo's content and other people's writing use "Léa"
+    (the SCORM lesson's story, Sophie's announcement welcoming newcomers), which
+    no erasure can tell from another Léa."""
+    full = f"{user.first_name} {user.last_name}"
+    return [full, user.last_name, user.email, PHONE, NOTE]
 
 
 def database_dump():
