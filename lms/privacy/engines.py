@@ -10,7 +10,8 @@ or a writable binary file object)::
     README.txt                      what the archive holds, in plain words
     index.json                      per declaration: purpose, basis, retention,
                                     row count, its CSV and its files
-    <app>/data.json                 {"app_label.Model": [{field: value}, …]}
+    <app>/data.json                 {"Model": [{field: value}, …]}, one key per
+                                    declaration ("Model-lookup" for a second one)
     <app>/<Model>.csv               one table per declaration (CSV, UTF-8 BOM)
     <app>/files/<Model>/<pk>/<name> the declared files of each row
     <app>/extra/<name>              what a declaration adds (badges as baked PNG)
@@ -32,6 +33,7 @@ of deleted rows leave their storage once the transaction commits. It returns an
 """
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -112,8 +114,17 @@ class ExportSummary:
     rows: int = 0
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Dates and times in full (Django's encoder drops microseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.date | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _json(value):
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return json.dumps(value, cls=_Encoder, ensure_ascii=False, indent=2)
 
 
 def _csv(columns, rows):
@@ -135,7 +146,7 @@ def _json_cell(value):
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return json.dumps(value, cls=_Encoder, ensure_ascii=False)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -156,7 +167,7 @@ def export_person(user, organisation, target):
             app = model._meta.app_label
             table = _table_name(declaration, seen_tables)
             data = [row_data(declaration, row) for row in rows]
-            per_app.setdefault(app, {}).setdefault(model._meta.label, []).extend(data)
+            per_app.setdefault(app, {})[table] = data
             csv_name = f"{app}/{table}.csv"
             if data:
                 archive.writestr(csv_name, _csv(list(data[0]), data))
@@ -185,6 +196,7 @@ def export_person(user, organisation, target):
                     "basis": str(Basis(declaration.basis).label),
                     "retention": str(declaration.retention),
                     "rows": len(rows),
+                    "data": f"{app}/data.json#{table}",
                     "table": csv_name if data else None,
                     "files": files,
                 }

@@ -93,6 +93,6 @@ PERSONAL_DATA = [
             "Exports are documents about every member: all of them are deleted "
             "when anyone's data is erased"
         ),
-        names_anyone={"kind": "export"},
+        names_anyone={"kind__endswith": "export"},
     ),
 ]
