@@ -191,15 +191,20 @@ class Workers:
         return worker
 
     def kill(self, worker):
-        """SIGKILL the worker and its work horse, as an out-of-memory kill does."""
+        """SIGKILL the worker and its work horse, as a host that goes down does
+        (the horse has a session of its own: killing the worker's leaves it)."""
+        horse = self.horse(worker)
         os.killpg(worker.pid, signal.SIGKILL)
+        os.kill(horse, signal.SIGKILL)
         worker.wait(timeout=30)
 
     def kill_horse(self, worker):
         """SIGKILL only the work horse (the fork running the job)."""
+        os.kill(self.horse(worker), signal.SIGKILL)
+
+    def horse(self, worker):
         children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
-        horse = wait_for(lambda: children.read_text().split(), "the work horse")
-        os.kill(int(horse[0]), signal.SIGKILL)
+        return int(wait_for(lambda: children.read_text().split(), "the horse")[0])
 
     def stop_all(self):
         for worker in self.started:
@@ -250,7 +255,7 @@ def skills_org(org_a, enable_plugin):
 
 
 @needs_redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_skills_import_whose_worker_is_killed_is_retried_and_done_once(
     client_a, skills_org, workers
 ):
@@ -277,7 +282,7 @@ def test_a_skills_import_whose_worker_is_killed_is_retried_and_done_once(
 
 
 @needs_redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_export_whose_work_horse_is_killed_is_retried_and_done(
     client_a, skills_org, workers, settings
 ):
@@ -299,7 +304,7 @@ def test_an_export_whose_work_horse_is_killed_is_retried_and_done(
 
 
 @needs_redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_package_whose_worker_is_killed_is_retried_and_ready(org_a, workers):
     content = H5PContent.objects.create(
         organisation=org_a,
@@ -321,7 +326,7 @@ def test_a_package_whose_worker_is_killed_is_retried_and_ready(org_a, workers):
 
 
 @needs_redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_package_whose_worker_dies_at_every_attempt_ends_failed_with_a_reason(
     org_a, workers
 ):
@@ -389,7 +394,7 @@ def _answers(client):
 
 @needs_redis
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_redis_stopped_pages_answer_and_work_waits_then_runs_once(
     client_a, skills_org, settings, tmp_path
 ):
@@ -400,11 +405,12 @@ def test_with_redis_stopped_pages_answer_and_work_waits_then_runs_once(
     own = OwnRedis(tmp_path)
     own.start()
     settings.RQ_QUEUES = {name: {"URL": own.url} for name in settings.TASK_QUEUES}
+    # The install's own cache, on this Redis: reading pages must live without it.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            **settings.CACHES["default"],
             "LOCATION": own.url,
-            "KEY_PREFIX": "outage",
+            "KEY_PREFIX": "x",
         }
     }
     settings.LMS_JOBS_BACKEND = "rq"
