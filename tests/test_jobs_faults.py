@@ -423,7 +423,7 @@ def test_with_redis_stopped_pages_answer_and_work_waits_then_runs_once(
 
         client_a.force_login(learner)
         assert client_a.get(reverse("lms:dashboard")).status_code == 200
-        assert client_a.get(lesson.url).status_code == 200
+        assert client_a.get(lesson.url, follow=True).status_code == 200
 
         client_a.force_login(coordinator)
         assert client_a.get(reverse("lms:dashboard")).status_code == 200
