@@ -14,6 +14,7 @@ never held whole in memory; a copy that fails removes what it wrote.
 
 import posixpath
 import zipfile
+import zlib
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -77,7 +78,7 @@ def _damage_refused(info):
     fails with the member's name and the reason, not a crash."""
     try:
         yield
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
         raise ArchiveRejected(
             _("%(name)s: this file of the archive is damaged (%(error)s)")
             % {"name": info.filename, "error": error}

@@ -165,7 +165,7 @@ def test_a_job_submitted_while_the_queue_is_away_stays_pending_then_runs_once(
     assert (job.state, jobs_kit.RUNS) == (State.DONE, [9])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_invitation_made_while_the_queue_is_away_is_sent_once_later(
     client_a, org_a, coordinator_a, queue_away
 ):

@@ -251,7 +251,8 @@ def process(package):
         remove_tree(package.folder, storage)
         logger.warning("SCORM package %s refused: %s", package.pk, error)
         raise PackageRejected(
-            _("The package is refused by the safety checks on its files.")
+            _("The package is refused by the safety checks on its files: %(reason)s")
+            % {"reason": error}
         ) from error
     except manifest.ManifestError as error:
         raise PackageRejected(str(error)) from error
