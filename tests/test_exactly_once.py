@@ -98,16 +98,15 @@ def test_ten_concurrent_lesson_done_clicks_complete_the_course_once(org_a):
         authority=Authority.PLATFORM,
     )
 
-    statuses = post_at_once(
-        learner, reverse("courses:lesson_done", args=[last.pk]), {}
-    )
+    statuses = post_at_once(learner, reverse("courses:lesson_done", args=[last.pk]), {})
 
     assert statuses == [302] * REQUESTS
     enrolment = Enrolment.objects.get(user=learner, course=course)
     assert (enrolment.progress, bool(enrolment.completed_at)) == (100, True)
-    assert LessonProgress.objects.filter(
-        user=learner, completed_at__isnull=False
-    ).count() == 2
+    assert (
+        LessonProgress.objects.filter(user=learner, completed_at__isnull=False).count()
+        == 2
+    )
     assert course_statements(learner, course).count() == 1
     assert BadgeAward.objects.filter(recipient=learner, badge=course_badge).count() == 1
 
