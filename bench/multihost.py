@@ -20,6 +20,7 @@ tracked-job mechanism's, issue 22 part A).
 """
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -234,10 +235,8 @@ def run(learners=100, lessons=4, concurrency=20, kill_after=0.4):
             list(pool.map(take_course, people))
     finally:
         for process in processes:
-            try:
+            with contextlib.suppress(ProcessLookupError):  # host A, killed
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             process.wait(timeout=30)
     elapsed = time.monotonic() - started
     counts = count(course_id, lesson_ids, list(sessions))
