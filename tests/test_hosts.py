@@ -43,7 +43,7 @@ def test_liveness_answers_any_host_without_touching_anything(
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_readiness_checks_database_storages_and_migrations_and_names_no_host():
     response = probe("/ready/")
     assert response.status_code == 200, response.content
@@ -59,7 +59,7 @@ def test_readiness_checks_database_storages_and_migrations_and_names_no_host():
     assert "127.0.0.1" not in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_readiness_fails_with_503_when_redis_is_unreachable(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = probe("/ready/")
@@ -71,7 +71,7 @@ def test_readiness_fails_with_503_when_redis_is_unreachable(settings):
     assert "127.0.0.1" not in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_readiness_fails_when_a_migration_is_not_applied(monkeypatch):
     from django.db.migrations.executor import MigrationExecutor
 
