@@ -178,12 +178,19 @@ def update_course_progress(enrolment, statement):
         finished = LessonProgress.objects.filter(
             user=user, lesson_id__in=counted, completed_at__isnull=False
         ).count()
-    enrolment.progress = 100 if total == 0 else int(100 * finished / total)
-    newly_complete = enrolment.progress == 100 and enrolment.completed_at is None
+    progress = 100 if total == 0 else int(100 * finished / total)
+    Enrolment.objects.filter(pk=enrolment.pk).update(progress=progress)
+    enrolment.progress = progress
+    if progress < 100:
+        return
+    # A guarded update, not a save of what this request read: concurrent requests
+    # wait on the row and only the first one finds it incomplete, so the course
+    # completes, its statement is recorded and its badges awarded once.
+    newly_complete = Enrolment.objects.filter(
+        pk=enrolment.pk, completed_at__isnull=True
+    ).update(completed_at=statement.timestamp)
     if newly_complete:
         enrolment.completed_at = statement.timestamp
-    enrolment.save(update_fields=["progress", "completed_at"])
-    if newly_complete:
         from courses.badges import award_for_rule
         from courses.statements import record_statement
 
@@ -192,11 +199,14 @@ def update_course_progress(enrolment, statement):
             statement.organisation,
             CourseCompleted(user.pk, course.pk),
         )
+        # One key per course and learner: the constraint on platform course
+        # completions (Statement.Meta) holds even where this guard would not.
         record_statement(
             actor=user,
             organisation=statement.organisation,
             verb="completed",
             object_id=f"urn:relais:course:{course.pk}",
+            statement_id=f"course-completed:{course.pk}",
             authority=Authority.PLATFORM,
         )
         award_for_rule(user, statement.organisation, course=course)

@@ -51,3 +51,20 @@ def check_content_origin(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    """Several processes or hosts share one cache (rate limits, held imports,
+    Wagtail's site paths): a process's own memory is a bug in production."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Error(
+                "The cache lives in one process's memory.",
+                hint="Set REDIS_URL, or use lms.settings.production (a database "
+                "cache without Redis).",
+                id="lms.E103",
+            )
+        ]
+    return []

@@ -109,3 +109,6 @@ if settings.DEBUG:
     urlpatterns += serve_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# A database or Redis out of reach: 503 in the person's language (lms.views.errors).
+handler500 = "lms.views.errors.server_error"

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-from courses.statements import Authority
+from courses.statements import VERBS, Authority
 
 
 class Statement(models.Model):
@@ -37,6 +37,19 @@ class Statement(models.Model):
     class Meta:
         ordering = ["timestamp"]
         indexes = [models.Index(fields=["actor", "object_id"])]
+        constraints = [
+            # A learner completes a course once: however many requests race to
+            # finish it, the platform records one "completed" for it.
+            models.UniqueConstraint(
+                fields=["actor", "object_id"],
+                condition=models.Q(
+                    authority=Authority.PLATFORM,
+                    verb=VERBS["completed"],
+                    object_id__startswith="urn:relais:course:",
+                ),
+                name="courses_course_completed_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.actor_id} {self.verb.rsplit('/', 1)[-1]} {self.object_id}"

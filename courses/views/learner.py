@@ -213,6 +213,8 @@ def acknowledge(request, pk, block_id):
         organisation=request.organisation,
         verb="accepted",
         object_id=f"urn:relais:activity:{lesson.pk}:{block_id}",
+        # Accepting is done once: a double click or a retried request replays it.
+        statement_id=f"accepted:{lesson.pk}:{block_id}",
         authority=Authority.PLATFORM,
     )
     messages.success(request, _("Thank you, your acceptance is recorded."))

@@ -19,6 +19,7 @@ from courses.statements import (
     as_xapi,
     record_statement,
 )
+from lms.limits import per_person
 from lms.views.access import member_required
 
 MAX_BATCH = 100
@@ -26,6 +27,7 @@ MAX_BATCH = 100
 
 @require_http_methods(["GET", "POST"])
 @member_required
+@per_person("LMS_STATEMENT_RATE")
 def statements(request):
     if request.method == "GET":
         mine = Statement.objects.filter(

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_rq",
+    "django_ratelimit",
     "django_tasks_rq",
     "axes",
     "django.contrib.admin",
@@ -64,7 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the content origin gets no cookie and only its own views.
+    # Before anything that reads the Host: load balancers probe by IP (lms.health).
+    "lms.health.HealthCheckMiddleware",
+    # Then: the content origin gets no cookie and only its own views.
     "lms.content_origin.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy of platform pages (django-csp), the content origin's
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
+    # A view over its rate limit answers 429 (lms.limits).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 # Platform pages: our own scripts only (an inline one needs the request's nonce,
@@ -173,16 +178,32 @@ REDIS_URL = env("REDIS_URL", default="")
 TASK_QUEUES = ["default", "high", "low"]
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # One cache shared by every host (Wagtail's site paths, rate limits, held
+    # imports). Redis down, pages must not be: django-redis turns each failed call
+    # into a miss (reads) or nothing (writes) and logs it, after a short timeout.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "relais",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float(
+                    "REDIS_CONNECT_TIMEOUT", default=0.5
+                ),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            },
         }
     }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # One process (development, tests): its own memory. Production never keeps a
+    # cache in a process (lms/settings/production.py, lms.E103).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-ratelimit counts in one process's memory here: right for one process.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "lms.cache"
 RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
     for name in TASK_QUEUES
@@ -315,6 +336,20 @@ LMS_PACKAGE_MAX_FILES = env.int("LMS_PACKAGE_MAX_FILES", default=5000)
 # Unpacked / packed size: real packages stay under 10 per file and 3 overall.
 LMS_PACKAGE_MAX_FILE_RATIO = env.int("LMS_PACKAGE_MAX_FILE_RATIO", default=100)
 LMS_PACKAGE_MAX_RATIO = env.int("LMS_PACKAGE_MAX_RATIO", default=20)
+
+# Limits that protect the service (lms/limits.py).
+# Requests: a form or JSON body read into memory, and the number of its fields.
+# Uploads (H5P, SCORM, imports) are streamed to disk past FILE_UPLOAD_MAX_MEMORY_SIZE
+# and bounded by their own LMS_*_MAX_UPLOAD_MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2621440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
+# Per person, in the shared cache: statements (xAPI, H5P, SCORM) and autosaves.
+# A player sends a few statements a minute and an autosave every few seconds.
+LMS_STATEMENT_RATE = env("LMS_STATEMENT_RATE", default="120/m")
+LMS_AUTOSAVE_RATE = env("LMS_AUTOSAVE_RATE", default="60/m")
+RATELIMIT_VIEW = "lms.limits.rate_limited"
+# Redis down: nobody is limited rather than everybody refused.
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,

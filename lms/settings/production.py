@@ -34,3 +34,47 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
+
+if not REDIS_URL:
+    # Several processes (gunicorn workers, hosts) share one cache, never a
+    # process's memory: without Redis, a table (``manage.py createcachetable``).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "relais_cache",
+        }
+    }
+    # django-ratelimit wants an atomic increment; a table's is close enough for
+    # per-person limits of one install without Redis (a few extra requests).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+else:
+    SILENCED_SYSTEM_CHECKS = []
+
+# Shared storage for several hosts (README, "Production"): an S3-compatible object
+# store when LMS_S3_BUCKET is set, through django-storages; a shared volume
+# (MEDIA_ROOT, PACKAGES_ROOT, PRIVATE_ROOT on it) otherwise.
+LMS_S3_BUCKET = env("LMS_S3_BUCKET", default="")
+if LMS_S3_BUCKET:
+    _s3 = {
+        "bucket_name": LMS_S3_BUCKET,
+        "endpoint_url": env("LMS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("LMS_S3_REGION", default=None),
+        "access_key": env("LMS_S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env("LMS_S3_SECRET_ACCESS_KEY", default=None),
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media", "querystring_auth": True},
+    }
+    # No URL ever: packages and private files leave through a view that checks
+    # who asks (lms.private_files), as on disk.
+    STORAGES["packages"] = {
+        "BACKEND": "lms.object_storage.PrivateS3Storage",
+        "OPTIONS": {**_s3, "location": "packages"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "lms.object_storage.PrivateS3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }

@@ -32,6 +32,7 @@ from courses.statements import (
     record_statement,
 )
 from lms.content_origin import content_origin, content_view
+from lms.limits import per_token
 from lms.models import Role
 from lms.models.scoping import scoped
 from lms.plugins.activation import enabled_labels
@@ -173,6 +174,7 @@ def files(request, token, path):
 
 @content_view  # no cookie is involved: the signed token is the credential
 @require_http_methods(["POST", "OPTIONS"])
+@per_token("LMS_STATEMENT_RATE")
 def xapi(request, token):
     """Statements from the player, recorded for that learner about that activity."""
     if request.method == "OPTIONS":

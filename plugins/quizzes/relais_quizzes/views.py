@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.sharing import playable_by
+from lms.limits import per_person
 from lms.views.access import member_required
 from relais_quizzes import attempts as taking
 from relais_quizzes.blocks import activity_from_token
@@ -220,6 +221,7 @@ def attempt(request, attempt_uuid):
 
 @require_POST
 @member_required
+@per_person("LMS_AUTOSAVE_RATE")
 def autosave(request, attempt_uuid):
     """One question's answer, saved as the learner goes (JSON answer)."""
     attempt = _attempt(request, attempt_uuid)

@@ -24,6 +24,7 @@ from wagtail.models import Site
 
 from courses.sharing import playable_by
 from lms.content_origin import content_origin, content_view
+from lms.limits import per_token
 from lms.models.people import AUTHORS
 from lms.plugins.activation import enabled_labels
 from lms.views.access import member_required, role_required
@@ -233,6 +234,7 @@ def files(request, token, path):
 
 @content_view
 @require_POST
+@per_token("LMS_STATEMENT_RATE")
 def commit(request, token, attempt_id, item):
     """A SCO's commit (LMSCommit / Commit, autocommit, unload beacon)."""
     launch, package = _launch(token)
