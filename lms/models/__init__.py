@@ -2,14 +2,26 @@ from .organisations import OrganisationSettings, Team, organisation_collection
 from .pages import HomePage
 from .people import Invitation, Kind, Membership, Role, RoleGroup
 from .plugins import PluginActivation
+from .privacy import (
+    AccessLogEntry,
+    DataExport,
+    ErasureRequest,
+    PrivacySettings,
+    RetentionRun,
+)
 
 __all__ = [
+    "AccessLogEntry",
+    "DataExport",
+    "ErasureRequest",
     "HomePage",
     "Invitation",
     "Kind",
     "Membership",
     "OrganisationSettings",
     "PluginActivation",
+    "PrivacySettings",
+    "RetentionRun",
     "Role",
     "RoleGroup",
     "Team",

@@ -1,0 +1,329 @@
+"""A person's requests about their data, and the organisation's answers.
+
+* An export: ``request_export()`` saves a ``DataExport`` and, on commit, the
+  ``build_export`` task asks ``lms.privacy.export_person`` for the ZIP, keeps it in
+  the private storage and lets only that person download it until it expires.
+* An erasure: ``request_erasure()``; a coordinator, admin or the organisation's
+  data-protection contact decides (``decide_erasure()``: approve, approve but keep
+  some data with the reason, or refuse with the reason); an approved request runs
+  ``lms.privacy.erase_person`` in the ``run_erasure`` task. The person hears of the
+  decision and of the outcome by e-mail in their language; the request stays as the
+  log, naming the person only by a pseudonymous reference once erased.
+"""
+
+import inspect
+from datetime import timedelta
+from functools import partial
+
+from django.core.files.base import ContentFile, File
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from lms.mail import language_of, link
+from lms.models import Membership
+from lms.models.people import PEOPLE_MANAGERS
+from lms.models.privacy import (
+    DataExport,
+    ErasureRequest,
+    ErasureStatus,
+    JobStatus,
+    PrivacySettings,
+)
+
+
+class RequestRefused(Exception):
+    """A request that cannot be made or decided now; the message says why."""
+
+
+# --- the engines, through one thin door ---------------------------------------
+
+
+def _engine(name):
+    """``lms.privacy``'s export or erasure function (imported when used: the
+    contract's engines live in their own package)."""
+    from lms import privacy
+
+    return getattr(privacy, name)
+
+
+def _accepts(function, parameter):
+    try:
+        return parameter in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+# --- exports -------------------------------------------------------------------
+
+
+def request_export(organisation, user):
+    """A new export for ``user`` in ``organisation``, built in the background; the
+    one already in the making when there is one (a double click makes one)."""
+    current = (
+        DataExport.objects.for_organisation(organisation)
+        .filter(user=user, status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+        .first()
+    )
+    if current:
+        return current
+    try:
+        with transaction.atomic():
+            export = DataExport.objects.create(organisation=organisation, user=user)
+    except IntegrityError:  # a concurrent click won the constraint
+        return (
+            DataExport.objects.for_organisation(organisation)
+            .filter(user=user, status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+            .get()
+        )
+    transaction.on_commit(partial(build_export.enqueue, export.pk))
+    return export
+
+
+def _as_file(result):
+    if isinstance(result, bytes | bytearray):
+        return ContentFile(bytes(result))
+    if isinstance(result, str):
+        return File(open(result, "rb"))
+    if hasattr(result, "getvalue"):
+        return ContentFile(result.getvalue())
+    return File(result)
+
+
+@task()
+def build_export(export_id: int) -> bool:
+    """Make the ZIP of one export; does nothing when it is no longer waiting."""
+    claimed = DataExport.objects.filter(pk=export_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, progress=1
+    )
+    if not claimed:
+        return False
+    export = DataExport.objects.select_related("organisation", "user").get(pk=export_id)
+    export_person = _engine("export_person")
+    kwargs = {}
+    if _accepts(export_person, "progress"):
+
+        def progress(done, total=100):
+            percent = max(1, min(99, int(done * 100 / total))) if total else 1
+            DataExport.objects.filter(pk=export_id).update(progress=percent)
+
+        kwargs["progress"] = progress
+    try:
+        result = export_person(export.user, export.organisation, **kwargs)
+    except Exception as error:  # recorded and shown to the person, not hidden
+        DataExport.objects.filter(pk=export_id).update(
+            status=JobStatus.FAILED, failure=str(error)[:2000], progress=0
+        )
+        raise
+    days = PrivacySettings.for_organisation(export.organisation).export_retention_days
+    now = timezone.now()
+    stamp = timezone.localdate().isoformat()
+    export.file.save(f"relais-data-{stamp}.zip", _as_file(result), save=False)
+    DataExport.objects.filter(pk=export_id, status=JobStatus.RUNNING).update(
+        file=export.file.name,
+        status=JobStatus.READY,
+        progress=100,
+        finished_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    return True
+
+
+def expire_exports(organisation, now=None, dry_run=False):
+    """Delete the files of exports past their expiry, or older than the
+    organisation's retention; returns how many."""
+    now = now or timezone.now()
+    days = PrivacySettings.for_organisation(organisation).export_retention_days
+    due = (
+        DataExport.objects.for_organisation(organisation)
+        .exclude(status=JobStatus.EXPIRED)
+        .filter(Q(expires_at__lte=now) | Q(created_at__lte=now - timedelta(days=days)))
+        .exclude(status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+    )
+    count = 0
+    for export in due:
+        count += 1
+        if dry_run:
+            continue
+        if export.file:
+            export.file.delete(save=False)
+        DataExport.objects.filter(pk=export.pk).update(
+            status=JobStatus.EXPIRED, file=""
+        )
+    return count
+
+
+# --- erasure -------------------------------------------------------------------
+
+
+def may_decide_erasures(request):
+    """Coordinators, admins and the organisation's data-protection contact."""
+    user, membership = request.user, request.membership
+    if user.is_superuser or (membership and membership.role in PEOPLE_MANAGERS):
+        return True
+    if membership is None:
+        return False
+    contact = PrivacySettings.for_organisation(request.organisation)
+    return contact.data_protection_contact_id == user.pk
+
+
+def request_erasure(organisation, user, reason=""):
+    """Record ``user``'s erasure request; refused while one is waiting."""
+    try:
+        with transaction.atomic():
+            erasure = ErasureRequest.objects.create(
+                organisation=organisation,
+                person=user,
+                reason=reason.strip(),
+                language=language_of(user, organisation),
+            )
+    except IntegrityError:
+        raise RequestRefused(
+            translation.gettext("Your earlier request is still waiting for an answer.")
+        ) from None
+    return erasure
+
+
+def decide_erasure(erasure, *, decided_by, approve, kept_explanation=""):
+    """Approve (all, or keeping what ``kept_explanation`` names and why) or refuse
+    (``kept_explanation`` says why). Only a waiting request is decided, once."""
+    kept_explanation = kept_explanation.strip()
+    if not approve and not kept_explanation:
+        raise RequestRefused(
+            translation.gettext("Say why the request is refused: the person is told.")
+        )
+    if approve:
+        status = ErasureStatus.PARTIAL if kept_explanation else ErasureStatus.APPROVED
+    else:
+        status = ErasureStatus.REFUSED
+    decided = ErasureRequest.objects.filter(
+        pk=erasure.pk, status=ErasureStatus.PENDING
+    ).update(
+        status=status,
+        decided_by=decided_by,
+        decided_at=timezone.now(),
+        kept_explanation=kept_explanation,
+        finished_at=None if approve else timezone.now(),
+    )
+    if not decided:
+        raise RequestRefused(translation.gettext("This request was already decided."))
+    erasure.refresh_from_db()
+    if approve:
+        transaction.on_commit(partial(run_erasure.enqueue, erasure.pk))
+    else:
+        transaction.on_commit(partial(tell_person.enqueue, erasure.pk, ""))
+    return erasure
+
+
+def _report_as_json(report):
+    """The engine's report (a mapping or an object with attributes) as JSON."""
+    if report is None:
+        return {}
+    if isinstance(report, dict):
+        return report
+    for name in ("as_dict", "to_dict", "as_json"):
+        if hasattr(report, name):
+            return getattr(report, name)()
+    import dataclasses
+
+    if dataclasses.is_dataclass(report):
+        return dataclasses.asdict(report)
+    return {"summary": str(report)}
+
+
+@task()
+def run_erasure(erasure_id: int) -> bool:
+    """Erase an approved request's person through every app's declaration, then
+    tell them; the request keeps only the pseudonymous reference."""
+    erasure = (
+        ErasureRequest.objects.filter(
+            pk=erasure_id,
+            status__in=[ErasureStatus.APPROVED, ErasureStatus.PARTIAL],
+            finished_at__isnull=True,
+        )
+        .select_related("person", "organisation")
+        .first()
+    )
+    if erasure is None or erasure.person is None:
+        return False
+    person, organisation = erasure.person, erasure.organisation
+    address = person.email
+    language = erasure.language or language_of(person, organisation)
+    erase_person = _engine("erase_person")
+    kwargs = {}
+    if _accepts(erase_person, "reason"):
+        kwargs["reason"] = erasure.kept_explanation
+    try:
+        with transaction.atomic():
+            report = erase_person(person, organisation, **kwargs)
+            ErasureRequest.objects.filter(pk=erasure_id).update(
+                status=ErasureStatus.DONE,
+                finished_at=timezone.now(),
+                report=_report_as_json(report),
+                person=None,
+                reason="",
+            )
+    except Exception as error:
+        ErasureRequest.objects.filter(pk=erasure_id).update(
+            status=ErasureStatus.FAILED, report={"failure": str(error)[:2000]}
+        )
+        raise
+    transaction.on_commit(partial(tell_person.enqueue, erasure_id, address, language))
+    return True
+
+
+@task()
+def tell_person(erasure_id: int, address: str = "", language: str = "") -> int:
+    """E-mail the person the decision or the outcome, in their language. Once
+    erased, the address comes from the task that erased them (the request no
+    longer holds it)."""
+    erasure = (
+        ErasureRequest.objects.select_related("person", "organisation")
+        .filter(pk=erasure_id)
+        .first()
+    )
+    if erasure is None:
+        return 0
+    organisation = erasure.organisation
+    if erasure.person is not None:
+        address = address or erasure.person.email
+        language = language or language_of(erasure.person, organisation)
+    if not address:
+        return 0
+    with translation.override(language or "fr"):
+        text = render_to_string(
+            "lms/email/erasure_answer.txt",
+            {
+                "erasure": erasure,
+                "organisation": organisation,
+                "link": link(organisation, reverse("lms:my_data")),
+            },
+        )
+    subject, _newline, body = text.strip().partition("\n")
+    return EmailMessage(subject.strip(), body.strip() + "\n", to=[address]).send()
+
+
+def tell_deciders(erasure):
+    """E-mail those who may decide that a request waits (in their languages)."""
+    from lms.mail import send
+
+    organisation = erasure.organisation
+    settings = PrivacySettings.for_organisation(organisation)
+    deciders = {
+        m.user
+        for m in Membership.objects.for_organisation(organisation)
+        .active()
+        .filter(role__in=PEOPLE_MANAGERS, user__is_active=True)
+        .select_related("user__wagtail_userprofile")
+    }
+    if settings.data_protection_contact_id:
+        deciders.add(settings.data_protection_contact)
+    url = link(organisation, reverse("lms:erasure_requests"))
+    return sum(
+        send("lms/email/erasure_waiting.txt", user, organisation, {"link": url})
+        for user in deciders
+    )
