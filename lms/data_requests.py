@@ -167,8 +167,14 @@ def may_decide_erasures(request):
         return True
     if membership is None:
         return False
-    contact = PrivacySettings.for_organisation(request.organisation)
-    return contact.data_protection_contact_id == user.pk
+    # The menu and the dashboard ask on one request: one query.
+    if not hasattr(request, "_lms_dpo_id"):
+        request._lms_dpo_id = (
+            PrivacySettings.objects.filter(organisation=request.organisation)
+            .values_list("data_protection_contact_id", flat=True)
+            .first()
+        )
+    return request._lms_dpo_id == user.pk
 
 
 def request_erasure(organisation, user, reason=""):

@@ -151,6 +151,9 @@ def apply_retention_rules(organisation_id: int) -> bool:
 
 def confirm_first_run(organisation, user):
     """The admin read the dry-run report and confirms: record it, and run now."""
+    settings = PrivacySettings.for_organisation(organisation)
+    if settings.pk is None:
+        settings.save()
     updated = PrivacySettings.objects.filter(
         organisation=organisation, retention_confirmed_at__isnull=True
     ).update(retention_confirmed_at=timezone.now(), retention_confirmed_by=user)

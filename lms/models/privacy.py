@@ -98,7 +98,11 @@ class PrivacySettings(models.Model):
 
     @classmethod
     def for_organisation(cls, organisation):
-        return cls.objects.get_or_create(organisation=organisation)[0]
+        """The organisation's settings; the defaults, unsaved, until an admin saves
+        them (reading a page never writes)."""
+        return cls.objects.filter(organisation=organisation).first() or cls(
+            organisation=organisation
+        )
 
 
 def export_path(instance, filename):
