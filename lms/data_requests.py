@@ -11,11 +11,11 @@
   log, naming the person only by a pseudonymous reference once erased.
 """
 
-import inspect
+import tempfile
 from datetime import timedelta
 from functools import partial
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -46,16 +46,9 @@ class RequestRefused(Exception):
 def _engine(name):
     """``lms.privacy``'s export or erasure function (imported when used: the
     contract's engines live in their own package)."""
-    from lms import privacy
+    from lms.privacy import engines
 
-    return getattr(privacy, name)
-
-
-def _accepts(function, parameter):
-    try:
-        return parameter in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
+    return getattr(engines, name)
 
 
 # --- exports -------------------------------------------------------------------
@@ -84,16 +77,6 @@ def request_export(organisation, user):
     return export
 
 
-def _as_file(result):
-    if isinstance(result, bytes | bytearray):
-        return ContentFile(bytes(result))
-    if isinstance(result, str):
-        return File(open(result, "rb"))
-    if hasattr(result, "getvalue"):
-        return ContentFile(result.getvalue())
-    return File(result)
-
-
 @task()
 def build_export(export_id: int) -> bool:
     """Make the ZIP of one export; does nothing when it is no longer waiting."""
@@ -104,25 +87,23 @@ def build_export(export_id: int) -> bool:
         return False
     export = DataExport.objects.select_related("organisation", "user").get(pk=export_id)
     export_person = _engine("export_person")
-    kwargs = {}
-    if _accepts(export_person, "progress"):
-
-        def progress(done, total=100):
-            percent = max(1, min(99, int(done * 100 / total))) if total else 1
-            DataExport.objects.filter(pk=export_id).update(progress=percent)
-
-        kwargs["progress"] = progress
-    try:
-        result = export_person(export.user, export.organisation, **kwargs)
-    except Exception as error:  # recorded and shown to the person, not hidden
-        DataExport.objects.filter(pk=export_id).update(
-            status=JobStatus.FAILED, failure=str(error)[:2000], progress=0
-        )
-        raise
+    # The engine writes the whole ZIP in one call: the page shows it started,
+    # then done (a spooled file: memory for small exports, disk past 20 MB).
+    DataExport.objects.filter(pk=export_id).update(progress=10)
+    with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as target:
+        try:
+            export_person(export.user, export.organisation, target)
+        except Exception as error:  # recorded and shown to the person, not hidden
+            DataExport.objects.filter(pk=export_id).update(
+                status=JobStatus.FAILED, failure=str(error)[:2000], progress=0
+            )
+            raise
+        DataExport.objects.filter(pk=export_id).update(progress=90)
+        target.seek(0)
+        stamp = timezone.localdate().isoformat()
+        export.file.save(f"relais-data-{stamp}.zip", File(target), save=False)
     days = PrivacySettings.for_organisation(export.organisation).export_retention_days
     now = timezone.now()
-    stamp = timezone.localdate().isoformat()
-    export.file.save(f"relais-data-{stamp}.zip", _as_file(result), save=False)
     DataExport.objects.filter(pk=export_id, status=JobStatus.RUNNING).update(
         file=export.file.name,
         status=JobStatus.READY,
@@ -194,9 +175,12 @@ def request_erasure(organisation, user, reason=""):
     return erasure
 
 
-def decide_erasure(erasure, *, decided_by, approve, kept_explanation=""):
-    """Approve (all, or keeping what ``kept_explanation`` names and why) or refuse
-    (``kept_explanation`` says why). Only a waiting request is decided, once."""
+def decide_erasure(
+    erasure, *, decided_by, approve, kept_explanation="", kept_models=()
+):
+    """Approve (all, or keeping the declarations ``kept_models`` names, with why in
+    ``kept_explanation``) or refuse (``kept_explanation`` says why). Only a waiting
+    request is decided, once."""
     kept_explanation = kept_explanation.strip()
     if not approve and not kept_explanation:
         raise RequestRefused(
@@ -213,6 +197,7 @@ def decide_erasure(erasure, *, decided_by, approve, kept_explanation=""):
         decided_by=decided_by,
         decided_at=timezone.now(),
         kept_explanation=kept_explanation,
+        kept_models=sorted(kept_models) if approve else [],
         finished_at=None if approve else timezone.now(),
     )
     if not decided:
@@ -260,12 +245,14 @@ def run_erasure(erasure_id: int) -> bool:
     address = person.email
     language = erasure.language or language_of(person, organisation)
     erase_person = _engine("erase_person")
-    kwargs = {}
-    if _accepts(erase_person, "reason"):
-        kwargs["reason"] = erasure.kept_explanation
     try:
         with transaction.atomic():
-            report = erase_person(person, organisation, **kwargs)
+            report = erase_person(
+                person,
+                organisation,
+                kept_reason=erasure.kept_explanation or None,
+                keep=erasure.kept_models,
+            )
             ErasureRequest.objects.filter(pk=erasure_id).update(
                 status=ErasureStatus.DONE,
                 finished_at=timezone.now(),

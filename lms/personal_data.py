@@ -243,7 +243,7 @@ PERSONAL_DATA = [
         fields=["user", "created_at", "finished_at", "expires_at", "downloaded_at"],
         files=["file"],
         purpose=_("Give a person a copy of everything the association holds on them"),
-        basis=Basis.LEGAL_OBLIGATION,
+        basis=Basis.CONSENT,  # made at the person's request, erased with them
         retention=_("The file is deleted after the organisation's export period"),
         erase=Erase.DELETE,
     ),
@@ -279,7 +279,7 @@ PERSONAL_DATA = [
         organisation="organisation",
         fields=["data_protection_contact", "retention_confirmed_by"],
         purpose=_("Name who answers data-protection requests for the association"),
-        basis=Basis.LEGAL_OBLIGATION,
+        basis=Basis.LEGITIMATE_INTEREST,
         retention=_("Until another member is named"),
         erase=Erase.ANONYMISE,
         anonymise={"data_protection_contact": None, "retention_confirmed_by": None},

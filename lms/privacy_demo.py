@@ -42,8 +42,8 @@ def construct_privacy_demo(site, people):
         ErasureRequest.objects.create(
             organisation=site,
             person=leaver,
-            reason="J’ai déménagé à Grenoble et quitté l’association. "
-            "Merci d’effacer mes données.",
+            reason="J'ai déménagé à Grenoble et quitté l'association. "
+            "Merci d'effacer mes données.",
             language="fr",
             requested_at=now - timedelta(days=3),
         )

@@ -63,6 +63,27 @@ def processings(organisation):
     ]
 
 
+def keepable(organisation):
+    """(label, name) of the declarations an erasure may keep in ``organisation``:
+    those that are not kept anyway (legal obligation), one per model."""
+    from lms.privacy import Basis
+
+    enabled = set(enabled_labels(organisation))
+    choices = {}
+    for declaration in _declarations():
+        app = apps.get_app_config(declaration.app_label)
+        is_plugin = hasattr(app, "PluginMeta")
+        if (is_plugin and app.label not in enabled) or (
+            declaration.basis == Basis.LEGAL_OBLIGATION
+        ):
+            continue
+        model = declaration.get_model()
+        where = _(app.PluginMeta.name) if is_plugin else app.verbose_name
+        name = capfirst(model._meta.verbose_name_plural)
+        choices[model._meta.label] = f"{name} ({where})"
+    return sorted(choices.items(), key=lambda item: item[1])
+
+
 def context(organisation):
     settings = PrivacySettings.for_organisation(organisation)
     contact = settings.data_protection_contact

@@ -422,3 +422,110 @@ def test_retention_settings_refuse_a_zero_period_and_change_nothing(client_a, or
 def test_the_retention_page_is_the_admins_only(client_a, org_a):
     client_a.force_login(member(org_a, Role.COORDINATOR))
     assert client_a.get(reverse("lms:retention")).status_code == 403
+
+
+# --- through the real engines (lms.privacy) ----------------------------------------
+
+
+def test_an_export_is_built_in_the_background_with_who_viewed_her(
+    client_a, org_a, lea, django_capture_on_commit_callbacks
+):
+    import json
+
+    coordinator = member(org_a, Role.COORDINATOR)
+    AccessLogEntry.objects.create(
+        organisation=org_a, viewer=coordinator, person=lea, what="person page"
+    )
+    client_a.force_login(lea)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(reverse("lms:export_request"))
+        client_a.post(reverse("lms:export_request"))  # a double click: one export
+    export = DataExport.objects.get()
+    assert export.status == JobStatus.READY and export.progress == 100
+    assert export.expires_at - export.finished_at == timedelta(days=7)
+    response = client_a.get(reverse("lms:export_download", args=[export.pk]))
+    archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("lms/data.json"))
+    [entry] = data["lms.AccessLogEntry"]
+    assert entry["what"] == "person page"
+    everything = "".join(
+        archive.read(name).decode() for name in archive.namelist() if ".json" in name
+    )
+    assert lea.email in everything
+
+
+def test_an_approved_erasure_runs_keeps_only_a_reference_and_tells_the_person(
+    client_a, org_a, lea, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    address, name = lea.email, lea.last_name
+    erasure = request_erasure(org_a, lea, "Je pars.")
+    AccessLogEntry.objects.create(
+        organisation=org_a, viewer=None, person=lea, what="person page"
+    )
+    coordinator = member(org_a, Role.COORDINATOR)
+    client_a.force_login(coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            reverse("lms:erasure_decide", args=[erasure.pk]), {"decision": "approve"}
+        )
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureStatus.DONE
+    assert erasure.person is None and erasure.reason == ""
+    assert erasure.reference == pseudonym(lea.pk, org_a.pk)
+    assert erasure.decided_by == coordinator
+    assert erasure.report["entries"]
+    assert not AccessLogEntry.objects.exists()
+    assert not get_user_model().objects.filter(email=address).exists()
+    assert name not in str(erasure.report)
+    assert [m.to for m in mail.outbox] == [[address]]
+    page = client_a.get(reverse("lms:erasure_requests")).content.decode()
+    assert erasure.reference in page and name not in page
+
+
+def test_a_partial_erasure_keeps_what_the_decider_named_with_the_reason(
+    client_a, org_a, lea, django_capture_on_commit_callbacks
+):
+    erasure = request_erasure(org_a, lea)
+    client_a.force_login(member(org_a, Role.COORDINATOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(
+            reverse("lms:erasure_decide", args=[erasure.pk]),
+            {
+                "decision": "keep",
+                "kept_models": ["lms.Membership"],
+                "kept_explanation": "Le registre des adhérents est tenu dix ans.",
+            },
+        )
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureStatus.DONE
+    kept = [e for e in erasure.report["entries"] if e["model"] == "lms.Membership"]
+    assert kept[0]["action"] == "kept"
+    assert kept[0]["reason"] == "Le registre des adhérents est tenu dix ans."
+    assert Membership.objects.filter(organisation=org_a, user_id=lea.pk).exists()
+
+
+def test_inactive_volunteers_are_anonymised_once_under_a_frozen_clock(org_a):
+    import time_machine
+    from django.contrib.auth import get_user_model
+
+    with time_machine.travel("2022-06-01 10:00", tick=False):
+        gone = member(org_a, Role.LEARNER)
+    with time_machine.travel("2024-06-01 10:00", tick=False):
+        stays = member(org_a, Role.LEARNER)
+    address = gone.email
+    with time_machine.travel("2025-06-02 03:00", tick=False):
+        first = apply_retention(org_a, dry_run=False)
+        second = apply_retention(org_a, dry_run=False)
+    counts = [
+        {line["rule"]: line["count"] for line in run.report} for run in (first, second)
+    ]
+    assert counts[0]["inactive_volunteers"] == 1
+    assert counts[1]["inactive_volunteers"] == 0
+    assert not get_user_model().objects.filter(email=address).exists()
+    assert get_user_model().objects.filter(pk=stays.pk, email=stays.email).exists()
+    log = ErasureRequest.objects.get()
+    assert log.origin == "retention" and log.person is None

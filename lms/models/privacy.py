@@ -232,6 +232,8 @@ class ErasureRequest(models.Model):
             "(legal obligation)."
         ),
     )
+    # Models ("app_label.Model") the decider chose to keep (legal obligation…).
+    kept_models = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -58,6 +58,15 @@ class DecisionForm(forms.Form):
             (REFUSE, gettext_lazy("Refuse")),
         ],
     )
+    kept_models = forms.MultipleChoiceField(
+        label=gettext_lazy("Data the association must keep"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            'Only with "Erase, but keep what the law requires". Data kept by '
+            "law (such as this request) is always kept."
+        ),
+    )
     kept_explanation = forms.CharField(
         label=gettext_lazy("What must be kept, and why"),
         required=False,
@@ -70,8 +79,14 @@ class DecisionForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept_models"].choices = register.keepable(organisation)
+
     def clean(self):
         data = super().clean()
+        if data.get("decision") == self.KEEP and not data.get("kept_models"):
+            self.add_error("kept_models", _("Choose the data that must be kept."))
         if (
             data.get("decision") in (self.KEEP, self.REFUSE)
             and not data.get("kept_explanation", "").strip()
@@ -243,7 +258,7 @@ def erasure_decide(request, erasurerequest_id):
     if erasure.status != ErasureStatus.PENDING:
         messages.info(request, _("This request was already decided."))
         return redirect("lms:erasure_requests")
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
@@ -255,6 +270,9 @@ def erasure_decide(request, erasurerequest_id):
                     kept_explanation=form.cleaned_data["kept_explanation"]
                     if decision != DecisionForm.APPROVE
                     else "",
+                    kept_models=form.cleaned_data["kept_models"]
+                    if decision == DecisionForm.KEEP
+                    else (),
                 )
         except data_requests.RequestRefused as refusal:
             messages.error(request, str(refusal))
