@@ -13,7 +13,6 @@
 
 import tempfile
 from datetime import timedelta
-from functools import partial
 
 from django.core.files.base import File
 from django.core.mail import EmailMessage
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from lms import jobs
 from lms.mail import language_of, link
 from lms.models import Membership
 from lms.models.people import PEOPLE_MANAGERS
@@ -73,16 +73,18 @@ def request_export(organisation, user):
             .filter(user=user, status__in=[JobStatus.PENDING, JobStatus.RUNNING])
             .get()
         )
-    transaction.on_commit(partial(build_export.enqueue, export.pk))
+    jobs.submit(build_export, export.pk, organisation=organisation, requested_by=user)
     return export
 
 
 @task()
 def build_export(export_id: int) -> bool:
-    """Make the ZIP of one export; does nothing when it is no longer waiting."""
-    claimed = DataExport.objects.filter(pk=export_id, status=JobStatus.PENDING).update(
-        status=JobStatus.RUNNING, progress=1
-    )
+    """Make the ZIP of one export; does nothing once it is made. A run that died
+    half-way (a killed worker) is taken up again by ``lms.jobs``' retry, which
+    lets one run at a time claim the job."""
+    claimed = DataExport.objects.filter(
+        pk=export_id, status__in=[JobStatus.PENDING, JobStatus.RUNNING]
+    ).update(status=JobStatus.RUNNING, progress=1)
     if not claimed:
         return False
     export = DataExport.objects.select_related("organisation", "user").get(pk=export_id)
@@ -91,13 +93,8 @@ def build_export(export_id: int) -> bool:
     # then done (a spooled file: memory for small exports, disk past 20 MB).
     DataExport.objects.filter(pk=export_id).update(progress=10)
     with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as target:
-        try:
-            export_person(export.user, export.organisation, target)
-        except Exception as error:  # recorded and shown to the person, not hidden
-            DataExport.objects.filter(pk=export_id).update(
-                status=JobStatus.FAILED, failure=str(error)[:2000], progress=0
-            )
-            raise
+        # An error fails the job (lms.jobs retries it, then export_failed).
+        export_person(export.user, export.organisation, target)
         DataExport.objects.filter(pk=export_id).update(progress=90)
         target.seek(0)
         stamp = timezone.localdate().isoformat()
@@ -112,6 +109,21 @@ def build_export(export_id: int) -> bool:
         expires_at=now + timedelta(days=days),
     )
     return True
+
+
+def export_failed(job):
+    """``lms.jobs``' end of a failed export: the person reads it on her page."""
+    DataExport.objects.filter(
+        pk=job.args[0], status__in=[JobStatus.PENDING, JobStatus.RUNNING]
+    ).update(status=JobStatus.FAILED, failure=job.message[:2000], progress=0)
+
+
+def erasure_failed(job):
+    ErasureRequest.objects.filter(
+        pk=job.args[0],
+        status__in=[ErasureStatus.APPROVED, ErasureStatus.PARTIAL],
+        finished_at__isnull=True,
+    ).update(status=ErasureStatus.FAILED, report={"failure": job.message[:2000]})
 
 
 def expire_exports(organisation, now=None, dry_run=False):
@@ -203,10 +215,13 @@ def decide_erasure(
     if not decided:
         raise RequestRefused(translation.gettext("This request was already decided."))
     erasure.refresh_from_db()
+    organisation = erasure.organisation
     if approve:
-        transaction.on_commit(partial(run_erasure.enqueue, erasure.pk))
+        jobs.submit(
+            run_erasure, erasure.pk, organisation=organisation, requested_by=decided_by
+        )
     else:
-        transaction.on_commit(partial(tell_person.enqueue, erasure.pk, ""))
+        jobs.submit(tell_person, erasure.pk, organisation=organisation)
     return erasure
 
 
@@ -245,27 +260,23 @@ def run_erasure(erasure_id: int) -> bool:
     address = person.email
     language = erasure.language or language_of(person, organisation)
     erase_person = _engine("erase_person")
-    try:
-        with transaction.atomic():
-            report = erase_person(
-                person,
-                organisation,
-                kept_reason=erasure.kept_explanation or None,
-                keep=erasure.kept_models,
-            )
-            ErasureRequest.objects.filter(pk=erasure_id).update(
-                status=ErasureStatus.DONE,
-                finished_at=timezone.now(),
-                report=_report_as_json(report),
-                person=None,
-                reason="",
-            )
-    except Exception as error:
-        ErasureRequest.objects.filter(pk=erasure_id).update(
-            status=ErasureStatus.FAILED, report={"failure": str(error)[:2000]}
+    # All or nothing; an error fails the job (retried, then erasure_failed).
+    with transaction.atomic():
+        report = erase_person(
+            person,
+            organisation,
+            kept_reason=erasure.kept_explanation or None,
+            keep=erasure.kept_models,
         )
-        raise
-    transaction.on_commit(partial(tell_person.enqueue, erasure_id, address, language))
+        ErasureRequest.objects.filter(pk=erasure_id).update(
+            status=ErasureStatus.DONE,
+            finished_at=timezone.now(),
+            report=_report_as_json(report),
+            person=None,
+            reason="",
+        )
+        # The address travels in the job's arguments until the e-mail is sent.
+        jobs.submit(tell_person, erasure_id, address, language)
     return True
 
 

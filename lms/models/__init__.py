@@ -1,3 +1,4 @@
+from .jobs import BackgroundJob
 from .organisations import OrganisationSettings, Team, organisation_collection
 from .pages import HomePage
 from .people import Invitation, Kind, Membership, Role, RoleGroup
@@ -12,6 +13,7 @@ from .privacy import (
 
 __all__ = [
     "AccessLogEntry",
+    "BackgroundJob",
     "DataExport",
     "ErasureRequest",
     "HomePage",
