@@ -529,3 +529,31 @@ def test_inactive_volunteers_are_anonymised_once_under_a_frozen_clock(org_a):
     assert get_user_model().objects.filter(pk=stays.pk, email=stays.email).exists()
     log = ErasureRequest.objects.get()
     assert log.origin == "retention" and log.person is None
+
+
+def test_the_demo_holds_a_leaver_whose_erasure_waits_and_lea_exports_her_data(
+    client, db, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    users = get_user_model().objects
+    lea, sophie = users.get(username="benevole"), users.get(username="coordinatrice")
+    erasure = ErasureRequest.objects.get(status=ErasureStatus.PENDING)
+    assert erasure.person.username == "ancienne-benevole"
+    host = {"HTTP_HOST": "127.0.0.1:8000"}
+    client.force_login(lea)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("lms:export_request"), **host)
+    export = DataExport.objects.get(user=lea)
+    assert export.status == JobStatus.READY, export.failure
+    client.force_login(sophie)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("lms:erasure_decide", args=[erasure.pk]),
+            {"decision": "approve"},
+            **host,
+        )
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureStatus.DONE, erasure.report
