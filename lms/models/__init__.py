@@ -1,4 +1,10 @@
 from .jobs import BackgroundJob
+from .notifications import (
+    Delivery,
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+)
 from .organisations import OrganisationSettings, Team, organisation_collection
 from .pages import HomePage
 from .people import Invitation, Kind, Membership, Role, RoleGroup
@@ -15,11 +21,15 @@ __all__ = [
     "AccessLogEntry",
     "BackgroundJob",
     "DataExport",
+    "Delivery",
     "ErasureRequest",
     "HomePage",
     "Invitation",
     "Kind",
     "Membership",
+    "Notification",
+    "NotificationDigest",
+    "NotificationPreference",
     "OrganisationSettings",
     "PluginActivation",
     "PrivacySettings",
