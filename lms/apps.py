@@ -10,3 +10,12 @@ class LmsConfig(AppConfig):
     def ready(self):
         from lms import checks  # noqa: F401  (registers the deployment checks)
         from lms.privacy import checks as privacy_checks  # noqa: F401
+
+        self._track_privacy_jobs()
+
+    @staticmethod
+    def _track_privacy_jobs():
+        from lms import data_requests, jobs
+
+        jobs.tracked(data_requests.build_export, on_failure=data_requests.export_failed)
+        jobs.tracked(data_requests.run_erasure, on_failure=data_requests.erasure_failed)

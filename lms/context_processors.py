@@ -1,9 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lms.models import OrganisationSettings
+from lms.data_requests import may_decide_erasures
+from lms.models import OrganisationSettings, Role
 from lms.plugins.activation import site_hooks
 from lms.plugins.menu import (
+    ACCOUNT,
     AUTHORING,
     COORDINATION,
     LEARNING,
@@ -17,6 +19,7 @@ GROUP_HEADINGS = {
     COORDINATION: _("Coordination"),
     REPORTS: _("Reports"),
     AUTHORING: _("Authoring"),
+    ACCOUNT: _("My account"),
 }
 
 
@@ -30,6 +33,22 @@ def _core_links(request):
     ):
         links.append(
             MenuLink(_("Administration"), reverse("wagtailadmin_home"), AUTHORING)
+        )
+    if user.is_superuser or membership:
+        links.append(MenuLink(_("My data"), reverse("lms:my_data"), ACCOUNT))
+    if user.is_superuser or (membership and membership.role == Role.ADMIN):
+        links.append(
+            MenuLink(_("Privacy and retention"), reverse("lms:retention"), ACCOUNT)
+        )
+    if user.is_superuser or (membership and membership.manages_people):
+        links.append(
+            MenuLink(_("Register of processing"), reverse("lms:register"), REPORTS)
+        )
+    if membership and may_decide_erasures(request):
+        links.append(
+            MenuLink(
+                _("Erasure requests"), reverse("lms:erasure_requests"), COORDINATION
+            )
         )
     return links
 

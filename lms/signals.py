@@ -107,3 +107,26 @@ Sent by the mentoring plugin; received by whichever plugin keeps skills (it reco
 the evidence). Neither imports the other: the skills offered come from the
 ``lms_skill_choices`` hook (see ``lms.skills``).
 """
+
+
+@dataclass(frozen=True)
+class RetentionDue:
+    event_type: ClassVar[str] = "relais.privacy.retention_due.v1"
+    organisation_id: int
+    today: str  # ISO date the rules are applied for
+    dry_run: bool  # True: count what is due, delete nothing
+    candidate_retention_days: int
+    inactive_volunteer_years: int
+    upload_retention_days: int
+
+
+retention_due = SiteSignal()
+"""The organisation's daily retention run (``lms.retention``): apply your part.
+
+Sent with :class:`RetentionDue`. A receiver deletes (or, when ``dry_run``, only
+counts) what its plugin keeps past the organisation's periods (the recruitment
+plugin: candidates never accepted after ``candidate_retention_days``; a plugin with
+uploaded import files: those older than ``upload_retention_days``) and returns a
+list of ``lms.retention.RuleResult`` (what, how many). It must be idempotent: a
+second run the same day finds nothing left to do and says 0.
+"""

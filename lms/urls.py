@@ -9,7 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.forms import NewPasswordForm
 from lms.plugins.urls import plugin_urlpatterns
-from lms.views import accounts, dashboard, new_association, notifications, people
+from lms.views import (
+    accounts,
+    dashboard,
+    new_association,
+    notifications,
+    people,
+    privacy,
+)
 
 app_name = "lms"
 
@@ -90,6 +97,33 @@ lms_patterns = [
         "invitations/<int:pk>/cancel/",
         people.invitation_cancel,
         name="invitation_cancel",
+    ),
+    path("privacy/", privacy.my_data, name="my_data"),
+    path("privacy/export/", privacy.export_request, name="export_request"),
+    path(
+        "privacy/exports/<int:dataexport_id>/status/",
+        privacy.export_status,
+        name="export_status",
+    ),
+    path(
+        "privacy/exports/<int:dataexport_id>/download/",
+        privacy.export_download,
+        name="export_download",
+    ),
+    path("privacy/erasure/", privacy.erasure_request, name="erasure_request"),
+    path("privacy/requests/", privacy.erasure_requests, name="erasure_requests"),
+    path(
+        "privacy/requests/<int:erasurerequest_id>/",
+        privacy.erasure_decide,
+        name="erasure_decide",
+    ),
+    path("privacy/retention/", privacy.retention_settings, name="retention"),
+    path("privacy/access-log/", privacy.access_log, name="access_log"),
+    path("privacy/register/", privacy.processing_register, name="register"),
+    path(
+        "privacy/register.docx",
+        privacy.processing_register_docx,
+        name="register_docx",
     ),
 ]
 

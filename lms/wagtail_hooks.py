@@ -96,6 +96,41 @@ def add_invitations_waiting(request):
     ]
 
 
+@hooks.register("lms_register_dashboard_actions")
+def add_erasure_requests_waiting(request):
+    """Those who decide erasure requests: the requests waiting, and since when."""
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    from lms.data_requests import may_decide_erasures
+    from lms.models.privacy import ErasureRequest, ErasureStatus
+
+    if not may_decide_erasures(request):
+        return []
+    waiting = (
+        ErasureRequest.objects.for_organisation(request.organisation)
+        .filter(status=ErasureStatus.PENDING)
+        .aggregate(count=Count("pk"), since=Min("requested_at"))
+    )
+    return [
+        DashboardAction(
+            _("Erasure requests to decide"),
+            waiting["count"],
+            reverse("lms:erasure_requests"),
+            since=waiting["since"] and timezone.localdate(waiting["since"]),
+            order=15,
+        )
+    ]
+
+
+# After the cohort (order 100), which is made of the active members only.
+@hooks.register("lms_construct_demo", order=110)
+def add_privacy_demo(site, people):
+    from lms.privacy_demo import construct_privacy_demo
+
+    construct_privacy_demo(site, people)
+
+
 def _label_site_columns():
     """Wagtail heads two columns of its sites table with the raw field names ("Site
     name", "Root page"), which no catalogue translates: they get translatable labels.

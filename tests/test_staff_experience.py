@@ -279,7 +279,13 @@ def menu_of(response, language="en"):
 def test_a_coordinators_menu_is_grouped_by_job(client_a, org_a, coordinator_a):
     with translation.override("en"):
         menu = dict(menu_of(dashboard(client_a, coordinator_a)))
-    assert list(menu) == ["My learning", "Coordination", "Authoring"]
+    assert list(menu) == [
+        "My learning",
+        "Coordination",
+        "Reports",
+        "Authoring",
+        "My account",
+    ]
     assert "People" in menu["Coordination"]
     assert "Path follow-up" in menu["Coordination"]
     assert "My onboarding" in menu["My learning"]
@@ -287,7 +293,7 @@ def test_a_coordinators_menu_is_grouped_by_job(client_a, org_a, coordinator_a):
 
 def test_a_learners_menu_holds_their_learning_only(client_a, org_a):
     menu = menu_of(dashboard(client_a, member(org_a)), "fr")
-    assert [heading for heading, _links in menu] == ["Mon apprentissage"]
+    assert [heading for heading, _links in menu] == ["Mon apprentissage", "Mon compte"]
 
 
 def test_no_two_menu_links_read_alike_in_french(client_a, org_a, coordinator_a):
@@ -311,7 +317,7 @@ def test_the_menu_button_is_a_details_element_with_grouped_headings(
     header = page.split('<header class="site-header">', 1)[1].split("</header>")[0]
     assert '<details class="site-menu"' in header
     assert '<summary class="site-menu__button">' in header
-    assert header.count('class="site-nav__heading"') == 3
+    assert header.count('class="site-nav__heading"') == 5
 
 
 # Roles in the invitation form ------------------------------------------------------

@@ -9,10 +9,20 @@ from .organisations import OrganisationSettings, Team, organisation_collection
 from .pages import HomePage
 from .people import Invitation, Kind, Membership, Role, RoleGroup
 from .plugins import PluginActivation
+from .privacy import (
+    AccessLogEntry,
+    DataExport,
+    ErasureRequest,
+    PrivacySettings,
+    RetentionRun,
+)
 
 __all__ = [
+    "AccessLogEntry",
     "BackgroundJob",
+    "DataExport",
     "Delivery",
+    "ErasureRequest",
     "HomePage",
     "Invitation",
     "Kind",
@@ -22,6 +32,8 @@ __all__ = [
     "NotificationPreference",
     "OrganisationSettings",
     "PluginActivation",
+    "PrivacySettings",
+    "RetentionRun",
     "Role",
     "RoleGroup",
     "Team",

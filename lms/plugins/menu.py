@@ -1,13 +1,14 @@
 from dataclasses import dataclass
 
 # The groups of the main menu, in the order they are shown; a link names one.
-LEARNING, COORDINATION, REPORTS, AUTHORING = (
+LEARNING, COORDINATION, REPORTS, AUTHORING, ACCOUNT = (
     "learning",
     "coordination",
     "reports",
     "authoring",
+    "account",
 )
-MENU_GROUPS = (LEARNING, COORDINATION, REPORTS, AUTHORING)
+MENU_GROUPS = (LEARNING, COORDINATION, REPORTS, AUTHORING, ACCOUNT)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from lms import jobs
+from lms.access_log import log_access
 from lms.forms import InvitationForm, MembershipForm, TeamForm
 from lms.models import Invitation, Membership, Role, Team
 from lms.models.people import PEOPLE_MANAGERS
@@ -60,6 +62,7 @@ def person(request, pk):
     membership = get_object_or_404(
         _memberships(request).select_related("user", "team"), pk=pk
     )
+    log_access(request, membership.user, gettext_noop("person page"))
     panels = []
     for hook in site_hooks("lms_register_person_panels", request):
         hook(request, membership, panels)

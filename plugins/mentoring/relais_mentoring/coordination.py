@@ -12,9 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
+from lms.access_log import log_access
 from lms.exports import spreadsheet_response
 from lms.models.people import PEOPLE_MANAGERS
 from lms.views.access import role_required
@@ -238,6 +239,9 @@ def _newcomer(request, user_id):
 def match(request, user_id):
     newcomer = _newcomer(request, user_id)
     fits = matching.rank(newcomer, matching.mentors_of(request.organisation))
+    log_access(
+        request, user_id, gettext_noop("mentoring: availability, languages, match")
+    )
     return render(
         request,
         "relais_mentoring/match.html",
@@ -357,4 +361,6 @@ def concern(request, pk):
         )
         messages.success(request, _("Marked as handled."))
         return redirect("mentoring:programme")
+    for person_id in {item.pairing.mentor_id, item.pairing.mentee_id}:
+        log_access(request, person_id, gettext_noop("mentoring: a concern"))
     return render(request, "relais_mentoring/concern_read.html", {"concern": item})

@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from lms.access_log import log_access
 from lms.models import Membership
 from lms.models.people import ADMIN_ROLES, PEOPLE_MANAGERS
 from lms.private_files import download_response
@@ -104,6 +106,7 @@ def person(request, pk):
     if membership is None:
         raise Http404
     context = _profile_context(request, membership)
+    log_access(request, membership.user, gettext_noop("skills: levels and evidence"))
     context.update(
         own=membership.user_id == request.user.pk,
         assess_form=EvidenceForm(**_skill_choices(request, membership.user)),
@@ -176,6 +179,7 @@ def evidence_file(request, pk):
     )
     if evidence is None or not may_see_attachments(request, evidence.user):
         raise Http404
+    log_access(request, evidence.user, gettext_noop("skills: an evidence document"))
     return download_response(evidence.attachment, evidence.attachment_filename)
 
 
