@@ -33,10 +33,25 @@ POSTS = 100_000
 TEAMS = ["Accueil", "Distribution", "Aide aux devoirs", "Épicerie", "Vestiaire"]
 TEAMS += ["Maraudes"]
 TARGET_P95_MS = 100
-WORDS = (
-    "permanence samedi accueil famille café classeur planning merci bienvenue "
-    "distribution frigo température colis rendez-vous bénévole réunion équipe"
-).split()
+WORDS = [
+    "permanence",
+    "samedi",
+    "accueil",
+    "famille",
+    "café",
+    "classeur",
+    "planning",
+    "merci",
+    "bienvenue",
+    "distribution",
+    "frigo",
+    "température",
+    "colis",
+    "rendez-vous",
+    "bénévole",
+    "réunion",
+    "équipe",
+]
 
 
 def seed():
