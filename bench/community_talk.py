@@ -5,7 +5,7 @@
 
 Seeds, once, ``talk.bench.test`` with the community plugin enabled: 500 members in
 6 teams (a few in none) and a coordinator, 100,000 posts over a year: team posts
-with replies in every team (the front desk's space alone holds about 30,000), and
+with replies in every team (the front desk's space alone holds about half), and
 questions with answers under 20 lessons; 1 in 50 hidden.
 
 Then, in-process, interleaved rounds, wall-clock per request (the database's time

@@ -66,7 +66,9 @@ def questions(request, page_id):
 def _questions_context(request, page, typed=""):
     return {
         "page": page,
-        "questions": talk.questions_under(request, page),
+        "questions": Paginator(talk.questions_under(request, page), PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "moderator": talk.is_moderator(request),
         "marker": request.membership is not None
         and request.membership.role in talk.ANSWER_MARKERS,
