@@ -142,6 +142,12 @@ PERSONAL_DATA = [
         "organisation",
         purpose=_("Show who invited a newcomer"),
     ),
+    _cleared(
+        "lms.BackgroundJob",
+        "requested_by",
+        "organisation",
+        purpose=_("Know who asked for a piece of background work"),
+    ),
     _cleared("wagtailcore.Page", "owner", in_site_tree),
     _cleared("wagtailcore.Page", "locked_by", in_site_tree),
     _cleared("wagtailimages.Image", "uploaded_by_user", in_collection),

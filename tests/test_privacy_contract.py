@@ -100,6 +100,7 @@ def test_startplugin_scaffolds_the_declaration_of_personal_data(tmp_path):
     exec(compile(source, "personal_data.py", "exec"), namespace)  # noqa: S102
     assert namespace["PERSONAL_DATA"] == []
     assert namespace["NOT_PERSONAL"] == {}
-    assert "uncovered_models" in (
-        tmp_path / "hello_world" / "tests" / "test_plugin.py"
-    ).read_text()
+    assert (
+        "uncovered_models"
+        in (tmp_path / "hello_world" / "tests" / "test_plugin.py").read_text()
+    )
