@@ -624,3 +624,38 @@ def test_a_team_space_page_reads_in_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client_a.get(url)
     assert response.content.decode().count('class="talk-thread"') == 20
+
+
+def test_a_lessons_questions_page_reads_in_constant_queries(
+    client_a, community, lesson, django_assert_max_num_queries
+):
+    lea = person(community)
+    url = reverse("community:talk_questions", args=[lesson.pk])
+    as_(client_a, lea).get(url)
+
+    def questions(count):
+        for number in range(count):
+            question = DiscussionPost.objects.create(
+                organisation=community,
+                kind="question",
+                page=lesson,
+                author=UserFactory(),
+                body=f"Question {number}",
+                body_html=f"<p>Question {number}</p>",
+            )
+            DiscussionPost.objects.create(
+                organisation=community,
+                kind="answer",
+                parent=question,
+                author=lea,
+                body="Réponse",
+                body_html="<p>Réponse</p>",
+            )
+
+    questions(2)
+    with django_assert_max_num_queries(30) as few:
+        client_a.get(url)
+    questions(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client_a.get(url)
+    assert response.content.decode().count('class="talk-thread"') == 20
