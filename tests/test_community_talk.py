@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import BadgeAward, BadgeClass, Enrolment, LessonPage
-from lms.models import Membership, Role, Team
+from lms.models import Membership, Notification, Role, Team
+from lms.notifications import render as render_notification
 from relais_community import talk
 from relais_community.talk_models import (
     DiscussionPost,
@@ -551,11 +552,7 @@ def test_coordinators_turn_thanks_into_a_badge_once(
 # -- the daily job --------------------------------------------------------------------
 
 
-def test_trainers_hear_of_unanswered_questions_once(community, lesson, monkeypatch):
-    told = []
-    monkeypatch.setattr(
-        talk.talk_notices, "tell", lambda kind, person, *a, **k: told.append(person)
-    )
+def test_trainers_hear_of_unanswered_questions_once(community, lesson):
     lea = person(community)
     karim = person(community, Role.TRAINER, first="Karim", last="Benali")
     old = DiscussionPost.objects.create(
@@ -578,9 +575,11 @@ def test_trainers_hear_of_unanswered_questions_once(community, lesson, monkeypat
         body_html="<p>Récente</p>",
     )
     assert talk.notify_unanswered() == 1
-    assert told == [karim]
+    told = Notification.objects.filter(kind="community.unanswered")
+    assert [n.person for n in told] == [karim]
+    assert told.get().params["place"] == lesson.title
     assert talk.notify_unanswered() == 0  # idempotent
-    assert told == [karim]
+    assert told.count() == 1
 
 
 # -- query counts ---------------------------------------------------------------
@@ -659,3 +658,36 @@ def test_a_lessons_questions_page_reads_in_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client_a.get(url)
     assert response.content.decode().count('class="talk-thread"') == 20
+
+
+# -- notifications ----------------------------------------------------------------
+
+
+def test_mentions_answers_marks_and_thanks_notify_in_the_readers_language(
+    client_a, community, lesson
+):
+    from django.utils import translation
+
+    lea = person(community)
+    karim = person(community, Role.TRAINER, first="Karim", last="Benali")
+    ask(as_(client_a, lea), lesson, "Une question pour @Karim Benali")
+    mention = Notification.objects.get(kind="community.mention")
+    assert mention.person == karim and mention.params["place"] == lesson.title
+    question = DiscussionPost.objects.get()
+    as_(client_a, karim).post(
+        reverse("community:talk_reply", args=[question.pk]), {"body": "Voici"}
+    )
+    answered = Notification.objects.get(kind="community.answer")
+    assert answered.person == lea and "Karim Benali" in answered.params["author"]
+    answer = DiscussionPost.objects.get(kind="answer")
+    as_(client_a, lea).post(reverse("community:talk_helpful", args=[answer.pk]))
+    assert Notification.objects.get(kind="community.helpful").person == karim
+    client_a.post(
+        reverse("community:talk_wall"), {"recipient": karim.pk, "message": "Merci"}
+    )
+    thanks = Notification.objects.get(kind="community.thanks")
+    assert thanks.person == karim
+    with translation.override("fr"):
+        assert "vous a remercié" in render_notification(thanks)
+    with translation.override("en"):
+        assert "thanked you" in render_notification(thanks)

@@ -292,6 +292,13 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = [
 LMS_INVITATION_VALID_DAYS = env.int("LMS_INVITATION_VALID_DAYS", default=14)
 LMS_DIGEST_WEEKDAY = env.int("LMS_DIGEST_WEEKDAY", default=0)  # Monday
 LMS_BADGE_EXPIRY_NOTICE_DAYS = env.int("LMS_BADGE_EXPIRY_NOTICE_DAYS", default=30)
+# The notification centre: how long the bell's count is cached (it is also
+# forgotten whenever a notification is added or read), and how long read
+# notifications are kept.
+LMS_NOTIFICATION_BELL_CACHE = env.int("LMS_NOTIFICATION_BELL_CACHE", default=3600)
+LMS_NOTIFICATION_RETENTION_DAYS = env.int(
+    "LMS_NOTIFICATION_RETENTION_DAYS", default=180
+)
 LMS_THEMES_DIRS = [BASE_DIR / "themes"]
 
 # Packages written by others (H5P, SCORM), bounded before anything is unpacked

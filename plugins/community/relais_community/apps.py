@@ -20,3 +20,10 @@ class CommunityConfig(PluginConfig):
         category = "people"
         min_core_version = "0.1"
         url_prefix = "community"
+
+    def ready(self):
+        from relais_community.announcements import register_kinds
+        from relais_community.talk_notices import register_kinds as register_talk
+
+        register_kinds()
+        register_talk()

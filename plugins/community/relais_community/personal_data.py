@@ -1,9 +1,50 @@
-"""What the community plugin keeps about people (the core's privacy contract,
-``lms.privacy``). The lead joins the blocks of the plugin's parts below."""
+"""Personal data the community plugin keeps (see ``lms.privacy``): announcements
+name their author, read receipts and reminders name people."""
 
 from django.utils.translation import gettext_lazy as _
 
 from lms.privacy import Basis, Erase, PersonalData
+
+NEWS = _("Tell the organisation's people its news and know who has read the rules")
+
+PERSONAL_DATA = [
+    PersonalData(
+        model="community.Announcement",
+        person="author",
+        organisation="organisation",
+        fields=["author"],
+        purpose=NEWS,
+        basis=Basis.LEGITIMATE_INTEREST,
+        retention=_(
+            "As long as the announcement is kept; the author's name goes when erased"
+        ),
+        erase=Erase.ANONYMISE,
+        anonymise={"author": None},
+    ),
+    PersonalData(
+        model="community.AnnouncementConfirmation",
+        person="person",
+        organisation="organisation",
+        fields=["announcement", "confirmed_at"],
+        purpose=NEWS,
+        basis=Basis.LEGITIMATE_INTEREST,
+        retention=_("Deleted with the announcement, or when the person is erased"),
+        erase=Erase.DELETE,
+    ),
+    PersonalData(
+        model="community.AnnouncementReminder",
+        person="sent_by",
+        organisation="organisation",
+        fields=["sent_by"],
+        purpose=NEWS,
+        basis=Basis.LEGITIMATE_INTEREST,
+        retention=_(
+            "Deleted with the announcement; the sender's name goes when erased"
+        ),
+        erase=Erase.ANONYMISE,
+        anonymise={"sent_by": None},
+    ),
+]
 
 # Discussions and recognition (questions, team spaces, moderation, thank-you cards).
 TALK_PERSONAL_DATA = [
@@ -77,5 +118,5 @@ TALK_NOT_PERSONAL = {
     "community.OrganisationValue": "a value the organisation stands for; names nobody",
 }
 
-PERSONAL_DATA = [*TALK_PERSONAL_DATA]
+PERSONAL_DATA += TALK_PERSONAL_DATA
 NOT_PERSONAL = {**TALK_NOT_PERSONAL}

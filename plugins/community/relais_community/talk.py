@@ -235,7 +235,7 @@ def _publish(request, post, text):
     post.mentioned.set(mentioned)
     author = request.user.get_full_name() or request.user.get_username()
     for user in mentioned:
-        _tell_on_commit(
+        _tell(
             talk_notices.MENTION,
             user,
             organisation,
@@ -246,10 +246,9 @@ def _publish(request, post, text):
     return post
 
 
-def _tell_on_commit(kind, person, organisation, url, **params):
-    transaction.on_commit(
-        lambda: talk_notices.tell(kind, person, organisation, url, **params)
-    )
+def _tell(kind, person, organisation, url, **params):
+    # notify() belongs inside the transaction: its e-mail leaves on commit.
+    talk_notices.tell(kind, person, organisation, url, **params)
 
 
 @transaction.atomic
@@ -275,7 +274,7 @@ def reply(request, parent, text):
         post = DiscussionPost(kind=Kind.TEAM_REPLY, parent=parent, team=parent.team)
     post = _publish(request, post, text)
     if parent.is_question and parent.author_id != request.user.pk:
-        _tell_on_commit(
+        _tell(
             talk_notices.ANSWER,
             parent.author,
             request.organisation,
@@ -302,7 +301,7 @@ def mark_helpful(request, answer):
     DiscussionPost.objects.filter(pk=answer.pk).update(helpful=True)
     DiscussionPost.objects.filter(pk=question.pk).update(answered_at=timezone.now())
     if answer.author_id != request.user.pk:
-        _tell_on_commit(
+        _tell(
             talk_notices.HELPFUL,
             answer.author,
             request.organisation,
@@ -466,7 +465,7 @@ def thank(request, recipient_id, value_id, message):
         message=message,
         message_html=talk_text.render(message),
     )
-    _tell_on_commit(
+    _tell(
         talk_notices.THANKS,
         recipient,
         organisation,
@@ -528,21 +527,21 @@ def notify_unanswered(now=None):
     for question in waiting:
         if "community" not in enabled_labels(question.organisation):
             continue
-        claimed = DiscussionPost.objects.filter(
-            pk=question.pk, trainers_notified_at__isnull=True
-        ).update(trainers_notified_at=now)
-        if not claimed:
-            continue
-        trainers = (
-            Membership.objects.active()
-            .for_organisation(question.organisation)
-            .filter(role=Role.TRAINER)
-            .select_related("user")
-        )
-        for membership in trainers:
-            talk_notices.tell(
+        with transaction.atomic():
+            claimed = DiscussionPost.objects.filter(
+                pk=question.pk, trainers_notified_at__isnull=True
+            ).update(trainers_notified_at=now)
+            if not claimed:
+                continue
+            trainers = get_user_model().objects.filter(
+                pk__in=Membership.objects.active()
+                .for_organisation(question.organisation)
+                .filter(role=Role.TRAINER)
+                .values("user")
+            )
+            talk_notices.tell_many(
                 talk_notices.UNANSWERED,
-                membership.user,
+                trainers,
                 question.organisation,
                 url_of(question),
                 place=question.page.title,

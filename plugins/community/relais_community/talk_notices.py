@@ -4,6 +4,8 @@ reader's language renders (names and titles, never translated sentences)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.notifications import Delivery, notify, notify_many, register_notification_kind
+
 MENTION = "community.mention"
 ANSWER = "community.answer"
 HELPFUL = "community.helpful"
@@ -12,8 +14,6 @@ THANKS = "community.thanks"
 
 
 def register_kinds():
-    from lms.notifications import Delivery, register_notification_kind
-
     register_notification_kind(
         MENTION,
         label=_("Mentions"),
@@ -30,7 +30,7 @@ def register_kinds():
         HELPFUL,
         label=_("Answers marked as helpful"),
         text=_("Your answer under %(place)s was marked as the one that helped"),
-        default=Delivery.AT_ONCE,
+        default=Delivery.DAILY,
     )
     register_notification_kind(
         UNANSWERED,
@@ -47,6 +47,9 @@ def register_kinds():
 
 
 def tell(kind, person, organisation, url, **params):
-    from lms.notifications import notify
-
+    """Inside the transaction of what it is about (the e-mail leaves on commit)."""
     notify(kind, person=person, organisation=organisation, url=url, **params)
+
+
+def tell_many(kind, people, organisation, url, **params):
+    notify_many(kind, people=people, organisation=organisation, url=url, **params)
