@@ -8,6 +8,7 @@ from wagtail.models import Site
 
 from courses.learning import enrol
 from courses.models import CoursePage, Enrolment
+from lms.models import Notification
 from relais_community.talk_models import DiscussionPost
 from tests.test_browser import (  # noqa: F401  (fixtures)
     CHROMIUM,
@@ -25,6 +26,11 @@ QUESTION = (
     "Combien de temps un yaourt peut-il rester hors du frigo pendant la distribution ?"
 )
 ANSWER = "Pas plus de **30 minutes** : ensuite, on le remet au frais ou on le jette."
+
+
+def unread(page):
+    count = page.locator(".site-bell__count")
+    return int(count.inner_text()) if count.count() else 0
 
 
 def person(browser, demo, username, phone=False):  # noqa: F811
@@ -50,13 +56,14 @@ def test_lea_asks_under_a_lesson_karim_answers_and_marks_it_lea_is_told(
 
     # Léa, on her phone, opens the hygiene course's first lesson and asks under it.
     phone = person(browser, demo, "benevole", phone=True)
+    before = unread(phone)
     lesson_url = f"{demo}{lesson.learn_url()}"
     phone.goto(lesson_url)
     panel = phone.locator("section.talk")
     assert panel.locator("h2").is_visible()
     panel.get_by_label("Poser une question sur cette page").fill(QUESTION)
-    panel.get_by_role("button", name="Demander").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        panel.get_by_role("button", name="Demander").click()
     question = DiscussionPost.objects.get(body=QUESTION)
     assert "Votre question est publiée." in phone.locator(".messages").inner_text()
     assert axe_violations(phone) == []
@@ -66,20 +73,26 @@ def test_lea_asks_under_a_lesson_karim_answers_and_marks_it_lea_is_told(
     karim.goto(f"{demo}/community/questions/{question.page_id}/")
     thread = karim.locator(".talk-thread", has_text=QUESTION)
     thread.get_by_label("Votre réponse").fill(ANSWER)
-    thread.get_by_role("button", name="Envoyer").click()
-    karim.wait_for_load_state()
+    with karim.expect_navigation():
+        thread.get_by_role("button", name="Envoyer").click()
     answer = DiscussionPost.objects.get(parent=question)
-    thread = karim.locator(".talk-thread", has_text=QUESTION)
-    assert "30 minutes" in thread.locator("strong").first.inner_text()
-    thread.get_by_role("button", name="Cette réponse a aidé").click()
-    karim.wait_for_load_state()
+    assert "Votre réponse est publiée." in karim.locator(".messages").inner_text()
+    reply = karim.locator(f"#post-{answer.pk}")
+    assert "30 minutes" in reply.locator(".user-text strong").inner_text()
+    with karim.expect_navigation():
+        reply.get_by_role("button", name="Cette réponse a aidé").click()
     answer.refresh_from_db()
     question.refresh_from_db()
     assert answer.helpful and question.answered_at is not None
     assert axe_violations(karim) == []
 
-    # Back on her phone, Léa sees the answer first under the lesson, marked.
+    # Back on her phone, Léa's bell counts Karim's answer (one more unread, in
+    # French), and she sees the answer under the lesson, marked.
     phone.goto(lesson_url)
+    assert unread(phone) == before + 1
+    assert Notification.objects.filter(
+        person__username="benevole", kind="community.answer"
+    ).exists()
     thread = phone.locator("section.talk .talk-thread").first
     assert QUESTION in thread.inner_text()
     assert "Cette réponse a aidé" in thread.inner_text()
