@@ -29,8 +29,19 @@ from courses.models import (
 )
 from courses.statements import Authority, record_statement
 from courses.steps import step_kind
-from lms.plugins.activation import enabled_for_request, runs_here
+from lms.plugins.activation import enabled_for_request, runs_here, site_hooks
 from lms.views.access import member_required
+
+
+def page_panels(request, page):
+    """Panels plugins add under a course's or a lesson's page, through the hook
+    ``lms_register_lesson_panels``: ``fn(request, page, panels)`` appends Wagtail
+    ``Component``s (optional ``order``); ``page`` is the ``CoursePage`` or the
+    ``LessonPage`` being shown (discussions, for instance)."""
+    panels = []
+    for hook in site_hooks("lms_register_lesson_panels", request):
+        hook(request, page, panels)
+    return sorted(panels, key=lambda panel: getattr(panel, "order", 100))
 
 
 def _course(request, pk):
@@ -99,6 +110,7 @@ def course(request, pk):
             "enrolment": enrolment,
             "lessons": [(lesson, lesson.pk in completed) for lesson in lessons],
             "resume": resume,
+            "panels": page_panels(request, course),
         },
     )
 
@@ -151,6 +163,7 @@ def lesson(request, pk):
             "position": index + 1,
             "count": len(siblings),
             "enrolment": enrolment,
+            "panels": page_panels(request, lesson),
         },
     )
 

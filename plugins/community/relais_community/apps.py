@@ -23,5 +23,7 @@ class CommunityConfig(PluginConfig):
 
     def ready(self):
         from relais_community.announcements import register_kinds
+        from relais_community.talk_notices import register_kinds as register_talk
 
         register_kinds()
+        register_talk()

@@ -246,3 +246,6 @@ class AnnouncementReminder(models.Model):
 
     def __str__(self):
         return f"{self.announcement_id} {self.day}"
+
+
+from relais_community.talk_models import *  # noqa: E402, F403

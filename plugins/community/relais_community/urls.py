@@ -1,6 +1,7 @@
 from django.urls import path
 
 from relais_community import views
+from relais_community.talk_urls import urlpatterns as talk_urlpatterns
 
 app_name = "community"
 
@@ -44,3 +45,4 @@ urlpatterns = [
         name="announcement_attachment",
     ),
 ]
+urlpatterns += talk_urlpatterns

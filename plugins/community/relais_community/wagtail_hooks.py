@@ -25,3 +25,6 @@ def add_community_demo(site, people):
     from relais_community.demo import construct_demo
 
     construct_demo(site, people)
+
+
+from relais_community import talk_hooks  # noqa: E402, F401
