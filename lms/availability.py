@@ -23,7 +23,7 @@ SLOTS = [(f"{day}-{part}", f"{d} {p}") for day, d in DAYS for part, p in PARTS]
 
 
 class WeekGridWidget(forms.CheckboxSelectMultiple):
-    """The slots' checkboxes laid out as a table of days × parts of the day, each
+    """The slots' checkboxes laid out as a table of days by parts of the day, each
     box labelled for screen readers ("Tuesday afternoon")."""
 
     template_name = "lms/widgets/week_grid.html"

@@ -215,7 +215,9 @@ def test_another_organisations_mission_is_not_found_here(client, on, org_b):
     assert client.get(url, HTTP_HOST=HOST_A).status_code == 404
 
 
-def test_opening_a_mission_counts_a_view(client, on, django_capture_on_commit_callbacks):
+def test_opening_a_mission_counts_a_view(
+    client, on, django_capture_on_commit_callbacks
+):
     mission = make_mission(on)
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("recruitment:mission", args=[mission.pk]), HTTP_HOST=HOST_A)
@@ -504,7 +506,7 @@ def test_a_meeting_sends_a_calendar_invitation(
     application.refresh_from_db()
     assert application.status == Application.Status.MEETING
     [message] = mail.outbox
-    [(name, content, mimetype)] = message.attachments
+    [(_name, content, mimetype)] = message.attachments
     assert mimetype == "text/calendar"
     [event] = Calendar.from_ical(content).walk("VEVENT")
     assert str(event["location"]) == "Au local"
@@ -553,7 +555,9 @@ def test_the_pipeline_lists_in_a_fixed_number_of_queries(
 @pytest.fixture
 def front_desk_path(on):
     path = OnboardingPath.objects.create(organisation=on, title="Bienvenue à l'accueil")
-    PathStep.objects.create(path=path, kind="checklist", title="Observer une permanence")
+    PathStep.objects.create(
+        path=path, kind="checklist", title="Observer une permanence"
+    )
     return path
 
 
@@ -695,7 +699,7 @@ def test_the_funnel_counts_each_stage_per_mission_and_source(client, on):
     pipeline.accept(a_new_application(mission, email="b@example.org"), by=coordinator)
     pipeline.submit(
         mission,
-        {"name": "=HYPERLINK(\"http://x\")", "email": "c@example.org"},
+        {"name": '=HYPERLINK("http://x")', "email": "c@example.org"},
         language="fr",
         source="federation",
     )
@@ -720,7 +724,7 @@ def test_exports_neutralise_a_formula_in_a_name(client, on):
     client.force_login(coordinator)
     response = client.get("/recruitment/applications/export.csv", HTTP_HOST=HOST_A)
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert table[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert table[1][0] == '\'=HYPERLINK("http://x")'
 
 
 # Demo --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
 )
 from tests.test_learner_journey_browser import on_a_phone, serious_violations
 
+
 def on_this_server(body, start):
     """The e-mailed link's path and query (the demo's address may differ from
     the live server's)."""
@@ -91,7 +92,9 @@ def test_a_visitor_applies_on_a_phone_and_lands_on_the_first_step_once_accepted(
 
     # The candidate opens the invitation, sets a password, and is on her first step.
     [welcome] = [
-        m for m in mail.outbox if m.to == [application.email] and "Bienvenue" in m.subject
+        m
+        for m in mail.outbox
+        if m.to == [application.email] and "Bienvenue" in m.subject
     ]
     phone.goto(demo + on_this_server(welcome.body, "/invitation/"))
     assert serious_violations(phone) == [], phone.url

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from lms import availability
-
 from lms.models import Team
 from lms.models.scoping import OrganisationQuerySet
 

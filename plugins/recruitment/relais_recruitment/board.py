@@ -81,7 +81,10 @@ def board(request):
         .distinct()
     )
     form = BoardFilters(request.GET or None, themes=list(themes))
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a filter that is not valid is left out, the others apply
+        filters = form.cleaned_data
     page = Paginator(board_missions(organisation, filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -176,12 +179,12 @@ def mission(request, mission_id):
     mission = _mission_for_visitor(request.organisation, mission_id)
     form = ApplicationForm(request.POST or None, retention_days=retention_days())
     if request.method == "GET":
-        transaction.on_commit(
-            partial(tasks.count_mission_view.enqueue, mission.pk)
-        )
+        transaction.on_commit(partial(tasks.count_mission_view.enqueue, mission.pk))
     if request.method == "POST":
         if not mission.takes_applications:
-            messages.error(request, _("This mission is not taking applications any more."))
+            messages.error(
+                request, _("This mission is not taking applications any more.")
+            )
             return redirect("recruitment:mission", mission_id=mission.pk)
         if form.is_valid():
             if form.cleaned_data["website"]:
@@ -201,7 +204,8 @@ def mission(request, mission_id):
                         pipeline.submit(
                             mission,
                             form.cleaned_data,
-                            language=translation.get_language() or settings.LANGUAGE_CODE,
+                            language=translation.get_language()
+                            or settings.LANGUAGE_CODE,
                             source=request.GET.get("source", "board"),
                         )
                 except pipeline.NotAllowed as refusal:
@@ -283,4 +287,3 @@ def withdraw(request, token):
     else:
         messages.success(request, _("Your application is withdrawn."))
     return redirect("recruitment:follow", token=token)
-

@@ -37,7 +37,9 @@ def _columns(applications):
 def pipeline_board(request, mission_id=None):
     """Applications in columns by status: every mission's, or one mission's."""
     missions = Mission.objects.for_organisation(request.organisation).annotate(
-        waiting=Count("applications", filter=Q(applications__status=Application.Status.NEW))
+        waiting=Count(
+            "applications", filter=Q(applications__status=Application.Status.NEW)
+        )
     )
     applications = _applications(request).select_related("mission")
     mission = None
@@ -51,9 +53,7 @@ def pipeline_board(request, mission_id=None):
             "mission": mission,
             "missions": missions,
             "columns": _columns(applications),
-            "reactivity": reports.reactivity(
-                request.organisation, mission=mission
-            ),
+            "reactivity": reports.reactivity(request.organisation, mission=mission),
         },
     )
 
@@ -125,9 +125,9 @@ def write(request, application_id):
         messages.error(request, _("This application is closed."))
     elif form.is_valid():
         pipeline.write(application, form.cleaned_data["body"], by=request.user)
-        messages.success(request, _("Message sent to %(email)s.") % {
-            "email": application.email
-        })
+        messages.success(
+            request, _("Message sent to %(email)s.") % {"email": application.email}
+        )
     else:
         messages.error(request, _("Write a message first (5000 characters at most)."))
     return _back(application)
@@ -148,7 +148,9 @@ def notes(request, application_id):
 @manages_people
 def meeting(request, application_id):
     application = _application(request, application_id)
-    form = MeetingForm(request.POST, instance=Application.objects.get(pk=application.pk))
+    form = MeetingForm(
+        request.POST, instance=Application.objects.get(pk=application.pk)
+    )
     if not form.is_valid():
         messages.error(request, _("Give the meeting's date and time."))
         return _back(application)
@@ -205,4 +207,3 @@ def applications_export(request, kind):
     return spreadsheet_response(
         header, rows, "applications", kind, title=_("Applications")
     )
-

@@ -86,7 +86,9 @@ def construct_demo(site, people):
             defaults={
                 "description": spec["description"],
                 "theme": spec["theme"],
-                "team": Team.objects.filter(organisation=site, name=spec["team"]).first(),
+                "team": Team.objects.filter(
+                    organisation=site, name=spec["team"]
+                ).first(),
                 "role": Role.LEARNER,
                 "onboarding_path": OnboardingPath.objects.filter(
                     organisation=site, title=spec.get("path", "")

@@ -12,8 +12,7 @@ class ApplicationForm(forms.ModelForm):
     availability = WeekGridField(label=_("When you are usually available"))
     consent = forms.BooleanField(
         label=_(
-            "I agree that the association uses these details to answer my "
-            "application."
+            "I agree that the association uses these details to answer my application."
         ),
         required=True,
     )
@@ -38,9 +37,9 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, retention_days, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["motivation"].help_text = _(
-            "%(count)d characters at most."
-        ) % {"count": MOTIVATION_MAX_LENGTH}
+        self.fields["motivation"].help_text = _("%(count)d characters at most.") % {
+            "count": MOTIVATION_MAX_LENGTH
+        }
         self.fields["consent"].help_text = _(
             "Purpose: answering your application and, if you join, welcoming you. "
             "Kept %(days)d days after the last exchange if you do not join, then "
@@ -84,7 +83,9 @@ class BoardFilters(forms.Form):
     """The public board's search and filters (all optional, GET)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    place = forms.CharField(label=_("Town or postal code"), required=False, max_length=100)
+    place = forms.CharField(
+        label=_("Town or postal code"), required=False, max_length=100
+    )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     availability = WeekGridField(label=_("When you are available"))
     remote = forms.BooleanField(label=_("Remote only"), required=False)

@@ -288,6 +288,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"{self.application} ({self.created_at:%Y-%m-%d})"
+
     @property
     def from_candidate(self):
         return self.author_id is None
@@ -309,6 +312,9 @@ class WaitingReminder(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.application_id} {self.day}"
+
 
 class MissionViews(models.Model):
     """How many times a mission's public page was opened, per day (the funnel's
@@ -324,3 +330,6 @@ class MissionViews(models.Model):
                 fields=["mission", "day"], name="recruitment_one_count_a_day"
             )
         ]
+
+    def __str__(self):
+        return f"{self.mission_id} {self.day}: {self.count}"

@@ -119,4 +119,3 @@ def funnel_table(organisation):
         for row in funnel(organisation)
     ]
     return header, rows
-

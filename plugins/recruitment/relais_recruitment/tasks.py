@@ -232,3 +232,22 @@ def count_mission_view(mission_id: int) -> None:
     from relais_recruitment.pipeline import count_view
 
     count_view(mission_id, timezone.localdate())
+
+
+@task()
+def delete_expired_applications() -> int:
+    """Daily: the applications of candidates never accepted are deleted once the
+    retention period (``LMS_RECRUITMENT_RETENTION_DAYS``) has passed since the last
+    exchange (their last move or message), with their messages."""
+    from relais_recruitment.forms import retention_days
+
+    limit = timezone.now() - timedelta(days=retention_days())
+    expired = (
+        Application.objects.exclude(status=Application.Status.ACCEPTED)
+        .filter(status_changed_at__lt=limit, created_at__lt=limit)
+        .exclude(messages__created_at__gte=limit)
+    )
+    deleted, _by_model = Application.objects.filter(
+        pk__in=list(expired.values_list("pk", flat=True))
+    ).delete()
+    return deleted

@@ -21,17 +21,13 @@ urlpatterns = [
         coordination.application,
         name="application",
     ),
-    path(
-        "applications/<int:application_id>/move/", coordination.move, name="move"
-    ),
+    path("applications/<int:application_id>/move/", coordination.move, name="move"),
     path(
         "applications/<int:application_id>/messages/",
         coordination.write,
         name="write",
     ),
-    path(
-        "applications/<int:application_id>/notes/", coordination.notes, name="notes"
-    ),
+    path("applications/<int:application_id>/notes/", coordination.notes, name="notes"),
     path(
         "applications/<int:application_id>/meeting/",
         coordination.meeting,
