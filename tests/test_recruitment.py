@@ -743,3 +743,88 @@ def test_the_demo_has_four_open_missions_and_applications_in_every_state(db):
     assert Application.objects.for_organisation(site).count() >= 12
     lea = Application.objects.get(email__startswith="benevole")
     assert lea.membership.user.username == "benevole"
+
+
+# Authoring missions, retention --------------------------------------------------
+
+
+def mission_form(**fields):
+    data = {
+        "title": "Collecte de printemps",
+        "description": "Trois samedis au supermarché.",
+        "theme": "Aide alimentaire",
+        "status": "open",
+        "role": "learner",
+        "city": "Lyon",
+        "slots": ["sat-am"],
+        "places": "4",
+        "commitment": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_a_coordinator_publishes_a_mission_in_the_admin_with_skills_off(client, on):
+    from relais_recruitment.admin import missions
+
+    client.force_login(member(on, Role.COORDINATOR))
+    add = reverse(missions.get_url_name("add"))
+    page = client.get(add, HTTP_HOST=HOST_A)
+    assert page.status_code == 200
+    assert 'name="skills"' not in page.text  # no skills plugin on here
+    response = client.post(add, mission_form(), HTTP_HOST=HOST_A)
+    assert response.status_code == 302
+    mission = Mission.objects.get(title="Collecte de printemps")
+    assert (mission.organisation, mission.slots, mission.skills) == (on, ["sat-am"], [])
+    assert mission.published_at is not None
+
+
+def test_a_mission_needs_a_place_or_remote(client, on):
+    from relais_recruitment.admin import missions
+
+    client.force_login(member(on, Role.COORDINATOR))
+    response = client.post(
+        reverse(missions.get_url_name("add")),
+        mission_form(city="", address=""),
+        HTTP_HOST=HOST_A,
+    )
+    assert response.status_code == 200
+    assert not Mission.objects.exists()
+
+
+def test_the_skills_wanted_come_from_the_skills_plugin_when_it_is_on(
+    client, on, enable_plugin
+):
+    from relais_skills.models import Framework, Skill
+
+    from relais_recruitment.admin import missions
+
+    enable_plugin(on, "skills")
+    framework = Framework.objects.create(organisation=on, name="Bénévolat")
+    skill = Skill.objects.create(framework=framework, name="Accueil du public")
+    client.force_login(member(on, Role.COORDINATOR))
+    add = reverse(missions.get_url_name("add"))
+    assert "Accueil du public" in client.get(add, HTTP_HOST=HOST_A).text
+    client.post(add, mission_form(skills=[str(skill.pk)]), HTTP_HOST=HOST_A)
+    assert Mission.objects.get().skills == [str(skill.pk)]
+
+
+def test_applications_never_accepted_are_deleted_after_the_retention_period(on):
+    coordinator = member(on, Role.COORDINATOR)
+    mission = make_mission(on, places=5)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        declined = a_new_application(mission, email="declined@example.org")
+        pipeline.move(declined, Application.Status.DECLINED, by=coordinator)
+        accepted = a_new_application(mission, email="accepted@example.org")
+        pipeline.accept(accepted, by=coordinator)
+        talking = a_new_application(mission, email="talking@example.org")
+    with time_machine.travel(start + timedelta(days=170), tick=False):
+        pipeline.write(talking, "Toujours partant ?", by=coordinator)
+    with time_machine.travel(start + timedelta(days=181), tick=False):
+        tasks.delete_expired_applications.call()
+        tasks.delete_expired_applications.call()
+    assert set(Application.objects.values_list("email", flat=True)) == {
+        "accepted@example.org",
+        "talking@example.org",
+    }
