@@ -110,7 +110,14 @@ class Mission(models.Model):
                 condition=models.Q(places__gte=1), name="recruitment_mission_places"
             ),
         ]
-        indexes = [models.Index(fields=["status", "organisation"])]
+        indexes = [
+            models.Index(fields=["status", "organisation"]),
+            # The boards' order: the newest open missions first, one page at a time.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                name="recruitment_board_order",
+            ),
+        ]
 
     def __str__(self):
         return self.title
