@@ -795,9 +795,8 @@ def test_a_mission_needs_a_place_or_remote(client, on):
 def test_the_skills_wanted_come_from_the_skills_plugin_when_it_is_on(
     client, on, enable_plugin
 ):
-    from relais_skills.models import Framework, Skill
-
     from relais_recruitment.admin import missions
+    from relais_skills.models import Framework, Skill
 
     enable_plugin(on, "skills")
     framework = Framework.objects.create(organisation=on, name="Bénévolat")
