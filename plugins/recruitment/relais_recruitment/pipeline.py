@@ -110,9 +110,8 @@ def write(application, body, *, by=None):
     with transaction.atomic():
         message = Message.objects.create(application=application, author=by, body=body)
         if by is not None:
-            updates = {"link_expires_at": None}
-            application.renew_link()
-            updates["link_expires_at"] = application.link_expires_at
+            application.renew_link()  # each e-mail brings a link valid again
+            updates = {"link_expires_at": application.link_expires_at}
             if application.first_answered_at is None:
                 updates["first_answered_at"] = message.created_at
             if application.status == Application.Status.NEW:
