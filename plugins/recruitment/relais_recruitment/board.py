@@ -29,6 +29,7 @@ from relais_recruitment.forms import (
 from relais_recruitment.models import Application, Mission
 
 PER_PAGE = 20
+THEMES_CACHE_SECONDS = 300
 # Applications one address (IP or e-mail) may send per hour: enough for a family
 # sharing a connection, too few for a robot.
 RATE_LIMITS = {"ip": 10, "email": 3}
@@ -77,17 +78,28 @@ def board_missions(organisation, filters, organisation_ids=None):
     return missions.prefetch_related("organisation").order_by("-published_at", "-pk")
 
 
+def board_themes(organisation_ids):
+    """The themes the board's filter offers: a scan of every open mission, so read
+    once every few minutes (a new theme shows up on the filter a little later)."""
+    key = "recruitment:themes:" + ",".join(map(str, organisation_ids[:1]))
+    themes = cache.get(key)
+    if themes is None:
+        themes = list(
+            Mission.objects.published()
+            .filter(organisation__in=organisation_ids)
+            .exclude(theme="")
+            .values_list("theme", flat=True)
+            .order_by("theme")
+            .distinct()
+        )
+        cache.set(key, themes, THEMES_CACHE_SECONDS)
+    return themes
+
+
 def board(request):
     organisation = request.organisation
     organisation_ids = board_organisation_ids(organisation)
-    themes = (
-        board_missions(organisation, {}, organisation_ids)
-        .exclude(theme="")
-        .values_list("theme", flat=True)
-        .order_by("theme")
-        .distinct()
-    )
-    form = BoardFilters(request.GET or None, themes=list(themes))
+    form = BoardFilters(request.GET or None, themes=board_themes(organisation_ids))
     filters = {}
     if form.is_bound:
         form.is_valid()  # a filter that is not valid is left out, the others apply
