@@ -59,8 +59,18 @@ def organisation(request):
             request._lms_menu = menu_groups(request)
         return request._lms_menu
 
+    def unread_notifications():
+        if not (request.user.is_authenticated and request.organisation):
+            return 0
+        if not hasattr(request, "_lms_unread"):
+            from lms.notifications import unread_count
+
+            request._lms_unread = unread_count(request.user, request.organisation)
+        return request._lms_unread
+
     organisation = request.organisation
     return {
+        "unread_notifications": unread_notifications,
         "organisation": organisation,
         "organisation_settings": organisation
         and OrganisationSettings.for_organisation(organisation),

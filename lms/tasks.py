@@ -39,3 +39,19 @@ def send_invitation(invitation_id: int) -> bool:
         sent_at=timezone.now()
     )
     return True
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail these "at once" notifications; each leaves once whatever the runs."""
+    from lms.notifications import email_at_once
+
+    return email_at_once(notification_ids)
+
+
+@task()
+def send_notification_digests() -> int:
+    """The daily digests of the notification centre (idempotent per period)."""
+    from lms.notifications import send_digests
+
+    return send_digests()

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.forms import NewPasswordForm
 from lms.plugins.urls import plugin_urlpatterns
-from lms.views import accounts, dashboard, new_association, people
+from lms.views import accounts, dashboard, new_association, notifications, people
 
 app_name = "lms"
 
@@ -53,6 +53,22 @@ lms_patterns = [
         "invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read/",
+        notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
     path("associations/new/", new_association.new_association, name="new_association"),
     path(
         "associations/welcome/<str:token>/",

@@ -187,6 +187,15 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
     for name in TASK_QUEUES
 }
+# Tracked jobs (lms/jobs.py): the backend they go to, how many runs a job whose
+# worker died gets, how often a running job's heartbeat is stamped, after how long
+# without one its worker is taken for dead, and after how long a queued job that no
+# worker took is queued again (a Redis restarted without its data).
+LMS_JOBS_BACKEND = env("LMS_JOBS_BACKEND", default="default")
+LMS_JOB_MAX_ATTEMPTS = env.int("LMS_JOB_MAX_ATTEMPTS", default=3)
+LMS_JOB_HEARTBEAT = env.float("LMS_JOB_HEARTBEAT", default=15)
+LMS_JOB_STALE_AFTER = env.float("LMS_JOB_STALE_AFTER", default=90)
+LMS_JOB_REQUEUE_AFTER = env.float("LMS_JOB_REQUEUE_AFTER", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -283,6 +292,13 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = [
 LMS_INVITATION_VALID_DAYS = env.int("LMS_INVITATION_VALID_DAYS", default=14)
 LMS_DIGEST_WEEKDAY = env.int("LMS_DIGEST_WEEKDAY", default=0)  # Monday
 LMS_BADGE_EXPIRY_NOTICE_DAYS = env.int("LMS_BADGE_EXPIRY_NOTICE_DAYS", default=30)
+# The notification centre: how long the bell's count is cached (it is also
+# forgotten whenever a notification is added or read), and how long read
+# notifications are kept.
+LMS_NOTIFICATION_BELL_CACHE = env.int("LMS_NOTIFICATION_BELL_CACHE", default=3600)
+LMS_NOTIFICATION_RETENTION_DAYS = env.int(
+    "LMS_NOTIFICATION_RETENTION_DAYS", default=180
+)
 LMS_THEMES_DIRS = [BASE_DIR / "themes"]
 
 # Packages written by others (H5P, SCORM), bounded before anything is unpacked

@@ -20,3 +20,8 @@ class CommunityConfig(PluginConfig):
         category = "people"
         min_core_version = "0.1"
         url_prefix = "community"
+
+    def ready(self):
+        from relais_community.announcements import register_kinds
+
+        register_kinds()
