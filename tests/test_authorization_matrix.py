@@ -44,6 +44,9 @@ VICTIM_HOST, ATTACKER_HOST = "b.test", "a.test"
 PUBLIC_BY_DESIGN = {
     "courses.views.openbadges": "Open Badges 2.0 hosted verification (public by the "
     "standard) and the page a volunteer's shared badge link opens",
+    "relais_recruitment.board": "the public board of volunteer missions, a mission's "
+    "page and application form (no account needed), and the candidate's page "
+    "reached by a signed private link",
 }
 # Tables a request may write for its own visitor: sessions and lock-out counters.
 BOOKKEEPING_TABLES = re.compile(r"django_session|axes_|wagtailusers_userprofile")

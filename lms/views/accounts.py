@@ -88,12 +88,24 @@ def accept_invitation(request, token):
             _("Welcome to %(organisation)s!")
             % {"organisation": invitation.organisation.site_name},
         )
-        return redirect("lms:dashboard")
+        return redirect(_landing(request))
     return render(
         request,
         "lms/accept_invitation.html",
         {"invitation": invitation, "form": form},
     )
+
+
+def _landing(request):
+    """Where a newcomer goes once joined: the link's own ``next`` (a plugin's
+    invitation leads to the first step of the path that follows, say) when it
+    stays on this site, else the dashboard."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("lms:dashboard")
 
 
 @transaction.atomic
@@ -144,7 +156,7 @@ def _join_with_existing_account(request, invitation):
                 ).exists()
             ):
                 _accept(locked, user)
-        return redirect("lms:dashboard")
+        return redirect(_landing(request))
     return render(
         request, "lms/accept_invitation.html", {"invitation": invitation, "form": None}
     )

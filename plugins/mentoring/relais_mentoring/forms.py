@@ -2,12 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import available_courses
+from lms.availability import WeekGridField
 from lms.models import Team
 from relais_mentoring.models import (
-    DAYS,
     LANGUAGES,
-    PARTS,
-    SLOTS,
     CheckIn,
     Feedback,
     Goal,
@@ -25,20 +23,8 @@ class Checkboxes(forms.MultipleChoiceField):
 
 class PreferencesMixin(forms.ModelForm):
     languages = Checkboxes(label=_("Languages you speak"), choices=LANGUAGES)
-    availability = Checkboxes(
-        label=_("When you are usually available"), choices=SLOTS, required=False
-    )
-
-    availability_parts = PARTS
-
-    def availability_grid(self):
-        """The availability boxes as a week: one row per day, one column per part
-        of the day (a table a newcomer ticks on a phone)."""
-        boxes = list(self["availability"])
-        return [
-            (day_label, boxes[i * len(PARTS) : (i + 1) * len(PARTS)])
-            for i, (_day, day_label) in enumerate(DAYS)
-        ]
+    # The week grid people meet everywhere they say when they are available.
+    availability = WeekGridField(label=_("When you are usually available"))
 
 
 class OfferForm(PreferencesMixin):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
+from lms import availability
 from lms.models import Team
 from lms.models.scoping import OrganisationQuerySet
 
@@ -32,19 +33,8 @@ LANGUAGES = [
     ("uk", _("Ukrainian")),
     ("ru", _("Russian")),
 ]
-DAYS = [
-    ("mon", _("Monday")),
-    ("tue", _("Tuesday")),
-    ("wed", _("Wednesday")),
-    ("thu", _("Thursday")),
-    ("fri", _("Friday")),
-    ("sat", _("Saturday")),
-    ("sun", _("Sunday")),
-]
-PARTS = [("am", _("morning")), ("pm", _("afternoon")), ("eve", _("evening"))]
-# Availability is a set of slots such as "tue-pm": coarse on purpose, a newcomer
-# ticks boxes on a phone rather than typing hours.
-SLOTS = [(f"{day}-{part}", f"{d} {p}") for day, d in DAYS for part, p in PARTS]
+# Availability is the core week grid (lms.availability): slots such as "tue-pm".
+DAYS, PARTS, SLOTS = availability.DAYS, availability.PARTS, availability.SLOTS
 
 
 class MentorProfile(models.Model):

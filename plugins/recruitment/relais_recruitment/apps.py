@@ -21,3 +21,10 @@ class RecruitmentConfig(PluginConfig):
         category = "people"
         min_core_version = "0.1"
         url_prefix = "recruitment"
+
+    def ready(self):
+        from lms.models.people import PEOPLE_MANAGERS, grant_to_roles
+        from relais_recruitment import receivers  # noqa: F401  (onboarding on join)
+
+        # Missions are published by coordinators/HR (and admins).
+        grant_to_roles(PEOPLE_MANAGERS, "recruitment", "mission")
