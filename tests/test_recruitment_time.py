@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.users.models import UserProfile
 
 from courses.models import Statement
@@ -213,21 +214,25 @@ def test_a_double_tap_logs_the_hours_once(recruitment, client_a):
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "field"),
     [
-        ({"minutes": "-30"}, "more than zero"),
-        ({"minutes": "0"}, "more than zero"),
-        ({"minutes": "1500"}, "24"),
-        ({"date": "2999-01-01"}, "not come yet"),
+        ({"minutes": "-30"}, "minutes"),
+        ({"minutes": "0"}, "minutes"),
+        ({"minutes": "1500"}, "minutes"),
+        ({"minutes": "deux heures"}, "minutes"),
+        ({"date": "2999-01-01"}, "date"),
     ],
 )
-def test_absurd_hours_are_refused_with_a_reason(recruitment, client_a, fields, message):
+def test_absurd_hours_are_refused_with_a_reason(recruitment, client_a, fields, field):
     client_a.force_login(member(recruitment))
     desk = Activity.objects.create(organisation=recruitment, name="Accueil")
     with time_machine.travel(datetime.datetime(2026, 6, 1, 10, tzinfo=PARIS)):
         response = _log(client_a, desk, **fields)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert list(response.context["form"].errors) == [field]
+    assert (
+        escape(response.context["form"].errors[field][0]) in response.content.decode()
+    )
     assert not HourEntry.objects.exists()
 
 
@@ -236,7 +241,7 @@ def test_more_than_a_day_in_one_day_is_refused(recruitment, client_a):
     desk = Activity.objects.create(organisation=recruitment, name="Accueil")
     _log(client_a, desk, minutes="1000")
     response = _log(client_a, desk, minutes="600")
-    assert "24" in response.content.decode()
+    assert "24" in response.context["form"].errors["minutes"][0]
     assert HourEntry.objects.count() == 1
 
 
@@ -482,9 +487,14 @@ def test_the_board_sees_departures_in_totals_without_names(
     assert foreign.status_code == 404
 
     summary = figures.departure_summary(recruitment)
-    counts = {str(label): n for label, n in summary["reasons"]}
+    counts = {value: n for value, _label, n in summary["reasons"]}
     assert summary["count"] == 4
-    assert counts["Moving away"] == 2 or counts["Déménagement"] == 2
+    assert (counts["moved"], counts["time"], counts["support"], counts["other"]) == (
+        2,
+        2,
+        1,
+        0,
+    )
     assert (summary["come_back"], summary["maybe_back"], summary["recommend"]) == (
         50,
         25,

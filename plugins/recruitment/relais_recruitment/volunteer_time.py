@@ -180,7 +180,7 @@ def departure_summary(organisation):
     return {
         "count": count,
         "reasons": [
-            (label, reasons.get(value, 0))
+            (value, label, reasons.get(value, 0))
             for value, label in DepartureReason.Reason.choices
         ],
         "come_back": rate(totals["back_yes"]),
