@@ -564,3 +564,25 @@ def test_hours_per_month(recruitment):
             "people": 1,
         }
     ]
+
+
+# Demo -------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_year_of_hours_two_drifting_and_three_leavers(db):
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+    count = HourEntry.objects.count()
+    call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
+
+    assert HourEntry.objects.count() == count  # nothing doubles
+    site = Site.objects.get(is_default_site=True)
+    first = HourEntry.objects.order_by("date").values_list("date", flat=True).first()
+    assert (timezone.localdate() - first).days >= 350
+    assert {m.user.username for m in figures.drifting(site)} == {"mathieu", "julie"}
+    assert figures.departure_summary(site)["count"] == 3
+    rows, totals = figures.valorisation(site, timezone.localdate().year)
+    assert totals["value"] > 0
+    assert HourEntry.objects.filter(status="pending").exists()

@@ -110,7 +110,7 @@ class ValuationRate(models.Model):
                 .filter(activity_id=activity_id)
                 .order_by("valid_from")
             )
-            for rate, following in zip(rates, [*rates[1:], None], strict=True):
+            for rate, following in zip(rates, [*rates[1:], None], strict=False):
                 end = following.valid_from if following else OPEN_END
                 if rate.valid_until != end:
                     ValuationRate.objects.filter(pk=rate.pk).update(valid_until=end)
