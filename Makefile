@@ -71,3 +71,4 @@ bench: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.quizzes
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.mentoring
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.skills
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.recruitment_time

@@ -583,6 +583,6 @@ def test_the_demo_has_a_year_of_hours_two_drifting_and_three_leavers(db):
     assert (timezone.localdate() - first).days >= 350
     assert {m.user.username for m in figures.drifting(site)} == {"mathieu", "julie"}
     assert figures.departure_summary(site)["count"] == 3
-    rows, totals = figures.valorisation(site, timezone.localdate().year)
+    _rows, totals = figures.valorisation(site, timezone.localdate().year)
     assert totals["value"] > 0
     assert HourEntry.objects.filter(status="pending").exists()
