@@ -586,3 +586,45 @@ def test_the_demo_has_a_year_of_hours_two_drifting_and_three_leavers(db):
     _rows, totals = figures.valorisation(site, timezone.localdate().year)
     assert totals["value"] > 0
     assert HourEntry.objects.filter(status="pending").exists()
+
+
+def test_rates_and_settings_refuse_bad_values_and_reading_writes_nothing(
+    recruitment, client_a
+):
+    client_a.force_login(member(recruitment, Role.COORDINATOR))
+    desk = Activity.objects.create(organisation=recruitment, name="Accueil")
+    url = reverse("recruitment:time_rates")
+    assert client_a.get(url).status_code == 200
+    assert not TimeSettings.objects.exists()  # the defaults, unsaved
+
+    client_a.post(
+        url,
+        {
+            "form": "rate",
+            "activity": desk.pk,
+            "valid_from": "2026-01-01",
+            "hourly_rate": "-3",
+        },
+    )
+    client_a.post(
+        url,
+        {"form": "settings", "drifting_after_weeks": "0", "default_hourly_rate": "12"},
+    )
+    assert not ValuationRate.objects.exists()
+    assert not TimeSettings.objects.exists()
+
+    client_a.post(
+        url,
+        {
+            "form": "rate",
+            "activity": desk.pk,
+            "valid_from": "2026-01-01",
+            "hourly_rate": "16.50",
+        },
+    )
+    client_a.post(
+        url,
+        {"form": "settings", "drifting_after_weeks": "4", "default_hourly_rate": "12"},
+    )
+    assert ValuationRate.objects.get().hourly_rate == Decimal("16.50")
+    assert TimeSettings.for_organisation(recruitment).drifting_after_weeks == 4

@@ -17,7 +17,6 @@ from relais_recruitment.volunteer_time_models import (
     Departure,
     DepartureReason,
     HourEntry,
-    TimeSettings,
     ValuationRate,
 )
 
@@ -115,7 +114,6 @@ def _shifts(site, user, activity, team, minutes, first, last, sophie, today):
 
 def construct_demo(site, people):
     today = timezone.localdate()
-    TimeSettings.for_organisation(site)
     teams = {team.name: team for team in Team.objects.for_organisation(site)}
     activities = []
     for name, _team, rates in ACTIVITIES:

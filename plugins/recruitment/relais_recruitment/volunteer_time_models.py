@@ -233,7 +233,11 @@ class TimeSettings(models.Model):
 
     @classmethod
     def for_organisation(cls, organisation):
-        return cls.objects.get_or_create(organisation=organisation)[0]
+        """The organisation's settings, or the defaults (unsaved: reading a page
+        writes nothing; saving the settings form stores them)."""
+        return cls.objects.filter(organisation=organisation).first() or cls(
+            organisation=organisation
+        )
 
 
 class DriftNotice(models.Model):
