@@ -128,7 +128,7 @@ def seed():
                        CASE WHEN n %% 25 < 2 THEN 'pending' ELSE 'validated' END,
                        md5(n::text || clock_timestamp()::text)::uuid,
                        now()
-                FROM generate_series(0, %s - 1) AS n
+                FROM generate_series(0::bigint, %s - 1) AS n
                 """,  # noqa: S608 (a model's table name, no input)
                 [
                     site.pk,

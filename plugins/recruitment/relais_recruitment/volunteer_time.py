@@ -64,8 +64,9 @@ def valued_entries(organisation, start, end):
 
 
 def valorisation(organisation, year):
-    """Rows (month, team, activity, minutes, value) of ``year``, and the totals:
-    one grouped query and one total query (and the settings' row)."""
+    """Rows (month, team, activity, hours, value) of ``year``, and the year's
+    totals, added up from the rows' exact sums (at most 12 x teams x activities
+    of them): one grouped query, and the settings' row."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     entries, value = valued_entries(organisation, start, end)
     rows = list(
@@ -74,14 +75,12 @@ def valorisation(organisation, year):
         .annotate(total_minutes=Sum("minutes"), total_value=Sum(value))
         .order_by("month", "team__name", "activity__name")
     )
+    minutes = sum(row["total_minutes"] for row in rows)
+    exact = sum((Decimal(row["total_value"]) for row in rows), Decimal(0))
     for row in rows:
         row["hours"] = Decimal(row["total_minutes"]) / 60
         row["total_value"] = _cents(row["total_value"])
-    totals = entries.aggregate(total_minutes=Sum("minutes"), total_value=Sum(value))
-    return rows, {
-        "hours": Decimal(totals["total_minutes"] or 0) / 60,
-        "value": _cents(totals["total_value"] or 0),
-    }
+    return rows, {"hours": Decimal(minutes) / 60, "value": _cents(exact)}
 
 
 def _cents(value):
