@@ -110,7 +110,7 @@ def test_the_valorisation_totals_equal_a_hand_computed_year(
     rate(foreign, d(2025, 1, 1), "99.00")
     entry(org_b, member(org_b), d(2025, 3, 10), 600, foreign)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         rows, totals = figures.valorisation(recruitment, 2025)
 
     assert totals == {"hours": Decimal(9), "value": Decimal("158.43")}
