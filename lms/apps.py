@@ -9,3 +9,4 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from lms import checks  # noqa: F401  (registers the deployment checks)
+        from lms.privacy import checks as privacy_checks  # noqa: F401

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext as _
 from pyh5p.errors import PackageError
 from pyh5p.security import ArchiveLimits, validate_archive_member
 
@@ -61,8 +62,58 @@ def read_document(archive, info, max_bytes):
             f"{info.filename}: this document is larger than the "
             f"{max(1, max_bytes // 1024)} KB allowed"
         )
-    with archive.open(info) as member:
+    with _damage_refused(info), archive.open(info) as member:
         return member.read(max_bytes + 1)[:max_bytes]
+
+
+# The local header of a member is at least this long before its data.
+LOCAL_HEADER_SIZE = 30
+ENCRYPTED = 0x1  # general purpose flag bit 0
+
+
+@contextmanager
+def _damage_refused(info):
+    """Reading a damaged member (a wrong checksum, an entry overlapping another)
+    fails with the member's name and the reason, not a crash."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+        raise ArchiveRejected(
+            _("%(name)s: this file of the archive is damaged (%(error)s)")
+            % {"name": info.filename, "error": error}
+        ) from error
+
+
+def _refuse_damage(archive, infos):
+    """Encrypted members, and members whose data overlap another's (a ZIP bomb
+    trick: one compressed stream read again and again), refused from the
+    directory alone."""
+    for info in infos:
+        if info.flag_bits & ENCRYPTED:
+            raise ArchiveRejected(
+                _(
+                    "%(name)s: this file of the archive is encrypted; send the "
+                    "package without a password"
+                )
+                % {"name": info.filename}
+            )
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    ends = [info.header_offset for info in ordered[1:]] + [archive.start_dir]
+    for info, end in zip(ordered, ends, strict=True):
+        data_end = (
+            info.header_offset
+            + LOCAL_HEADER_SIZE
+            + len(info.orig_filename.encode("utf-8", "replace"))
+            + info.compress_size
+        )
+        if data_end > end:
+            raise ArchiveRejected(
+                _(
+                    "%(name)s: this file overlaps another one in the archive; the "
+                    "package is damaged or built to harm"
+                )
+                % {"name": info.filename}
+            )
 
 
 @contextmanager
@@ -80,6 +131,7 @@ def checked_archive(path, limits, *, kind, tolerated=frozenset()):
             raise ArchiveRejected(
                 f"the package holds more than {limits.max_files} files"
             )
+        _refuse_damage(archive, infos)
         for info in infos:
             name = info.filename
             if name in seen:
@@ -132,8 +184,16 @@ class Writer:
             raise ArchiveRejected(f"{info.filename}: unsafe path")
         if self.storage.exists(name):
             self.storage.delete(name)
-        with archive.open(info) as member:  # streamed in chunks, never read whole
-            saved = self.storage.save(name, File(member, name=posixpath.basename(name)))
+        # Streamed in chunks, never read whole; a wrong checksum shows at the end.
+        try:
+            with _damage_refused(info), archive.open(info) as member:
+                saved = self.storage.save(
+                    name, File(member, name=posixpath.basename(name))
+                )
+        except ArchiveRejected:
+            if self.storage.exists(name):  # what was written before the damage
+                self.storage.delete(name)
+            raise
         self.written.append(saved)
         return saved
 

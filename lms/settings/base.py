@@ -187,6 +187,15 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
     for name in TASK_QUEUES
 }
+# Tracked jobs (lms/jobs.py): the backend they go to, how many runs a job whose
+# worker died gets, how often a running job's heartbeat is stamped, after how long
+# without one its worker is taken for dead, and after how long a queued job that no
+# worker took is queued again (a Redis restarted without its data).
+LMS_JOBS_BACKEND = env("LMS_JOBS_BACKEND", default="default")
+LMS_JOB_MAX_ATTEMPTS = env.int("LMS_JOB_MAX_ATTEMPTS", default=3)
+LMS_JOB_HEARTBEAT = env.float("LMS_JOB_HEARTBEAT", default=15)
+LMS_JOB_STALE_AFTER = env.float("LMS_JOB_STALE_AFTER", default=90)
+LMS_JOB_REQUEUE_AFTER = env.float("LMS_JOB_REQUEUE_AFTER", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,8 +1,6 @@
 """Coordinators' people screens. Everything is read through the organisation-scoped
 querysets, so a person of another organisation is simply not found (404)."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import jobs
 from lms.forms import InvitationForm, MembershipForm, TeamForm
 from lms.models import Invitation, Membership, Role, Team
 from lms.models.people import PEOPLE_MANAGERS
@@ -96,8 +95,9 @@ def invite(request):
         invitation = form.save(commit=False)
         invitation.organisation = request.organisation
         invitation.invited_by = request.user
-        invitation.save()
-        transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
+        with transaction.atomic():  # the invitation and its e-mail's job, together
+            invitation.save()
+            _send(request, invitation)
         messages.success(
             request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
         )
@@ -105,12 +105,24 @@ def invite(request):
     return render(request, "lms/invite.html", {"form": form})
 
 
+def _send(request, invitation):
+    """E-mail the invitation from the outbox: late, never lost, if Redis is away."""
+    jobs.submit(
+        send_invitation,
+        invitation.pk,
+        organisation=request.organisation,
+        request=request,
+        waiting_note=_("The e-mail will go out in a few minutes."),
+    )
+
+
 @require_POST
 @manages_people
 def invitation_resend(request, pk):
     invitation = get_object_or_404(_invitations(request).pending(), pk=pk)
-    invitation.renew()
-    transaction.on_commit(partial(send_invitation.enqueue, invitation.pk))
+    with transaction.atomic():
+        invitation.renew()
+        _send(request, invitation)
     messages.success(
         request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
     )

@@ -22,7 +22,12 @@ class H5PConfig(PluginConfig):
         url_prefix = "h5p"
 
     def ready(self):
+        from lms import jobs
         from lms.models.people import AUTHORS, grant_to_roles
+        from relais_h5p.tasks import mark_failed, process_package
+
+        # A package whose job fails for good says so, with the reason.
+        jobs.tracked(process_package, on_failure=mark_failed)
 
         # Uploading H5P (JavaScript written by others) is for trainers and admins.
         grant_to_roles(AUTHORS, "h5p", "h5pcontent")

@@ -26,10 +26,7 @@ def process_package(content_id: int) -> str:
             inspection = packages.inspect(upload, known)
             libraries = packages.extract(upload, inspection, content)
     except (packages.PackageRejected, OSError) as error:
-        packages.remove(content)
-        content.status, content.error = H5PContent.Status.FAILED, str(error)
-        content.package = ""
-        content.save(update_fields=["status", "error", "package"])
+        _refuse(content, str(error))
         return "failed"
     with transaction.atomic():
         content.metadata = inspection.metadata
@@ -39,3 +36,25 @@ def process_package(content_id: int) -> str:
         content.save(update_fields=["metadata", "main_library", "warnings", "status"])
         content.libraries.set(libraries)
     return "ready"
+
+
+def mark_failed(job):
+    """The package's job failed (an unexpected error, or a worker that died too
+    often): the package says so with the reason; its files go (upload it again)."""
+    from relais_h5p.models import H5PContent
+
+    content = H5PContent.objects.filter(
+        pk=job.args[0], status=H5PContent.Status.PROCESSING
+    ).first()
+    if content is not None:
+        _refuse(content, job.message)
+
+
+def _refuse(content, reason):
+    from relais_h5p import packages
+    from relais_h5p.models import H5PContent
+
+    packages.remove(content)
+    content.status, content.error = H5PContent.Status.FAILED, reason
+    content.package = ""
+    content.save(update_fields=["status", "error", "package"])

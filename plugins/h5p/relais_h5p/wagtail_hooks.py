@@ -1,6 +1,3 @@
-from functools import partial
-
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,6 +6,7 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
+from lms import jobs
 from lms.models import Role
 from lms.plugins.menu import AUTHORING, REPORTS, MenuLink
 from lms.snippets import (
@@ -29,7 +27,13 @@ class UploadView(OrganisationCreateView):
         content.size = content.package.size
         instance = super().save_instance()
         # Extracted in the background: a large package never blocks the request.
-        transaction.on_commit(partial(process_package.enqueue, instance.pk))
+        jobs.submit(
+            process_package,
+            instance.pk,
+            organisation=instance.organisation,
+            request=self.request,
+            waiting_note=_("The package will be checked in a few minutes."),
+        )
         return instance
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.statements import Authority, record_statement
-from lms import signals
+from lms import jobs, signals
 from lms.skills import skill_choices
 from relais_mentoring import tasks
 from relais_mentoring.models import (
@@ -44,7 +44,7 @@ class Refused(Exception):
 def notify_later(kind, pk):
     """Send the e-mails of ``kind`` about object ``pk`` in the background, once the
     change is committed."""
-    transaction.on_commit(partial(tasks.send_notice.enqueue, kind, pk))
+    jobs.submit(tasks.send_notice, kind, pk)
 
 
 # Proposals and their answers ----------------------------------------------------

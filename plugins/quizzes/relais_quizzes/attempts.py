@@ -11,7 +11,6 @@ import random
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.statements import Authority, InvalidStatement, record_statement
+from lms import jobs
 from relais_quizzes.models import Attempt, Question, QuestionVersion, Slot
 from relais_quizzes.types import InvalidResponse
 
@@ -150,8 +150,11 @@ def _schedule_close(attempt):
 
     if close_attempt.get_backend().supports_defer:
         run_after = attempt.deadline + GRACE + timedelta(seconds=5)
-        transaction.on_commit(
-            partial(close_attempt.using(run_after=run_after).enqueue, attempt.pk)
+        jobs.submit(
+            close_attempt,
+            attempt.pk,
+            organisation=attempt.organisation,
+            run_after=run_after,
         )
 
 

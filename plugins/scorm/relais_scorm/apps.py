@@ -22,7 +22,12 @@ class ScormConfig(PluginConfig):
         url_prefix = "scorm"
 
     def ready(self):
+        from lms import jobs
         from lms.models.people import AUTHORS, grant_to_roles
+        from relais_scorm.tasks import mark_failed, process_package
+
+        # A package whose job fails for good says so, with the reason.
+        jobs.tracked(process_package, on_failure=mark_failed)
 
         # Packages are HTML and JavaScript written by others: trainers and admins.
         grant_to_roles(AUTHORS, "scorm", "scormpackage")

@@ -22,10 +22,7 @@ def process_package(package_id: int) -> str:
         with translation.override(_language(package)):
             manifest = packages.process(package)
     except (packages.PackageRejected, OSError) as error:
-        packages.remove(package)
-        package.package.delete(save=False)  # nothing in it is of use
-        package.status, package.error = ScormPackage.Status.FAILED, str(error)
-        package.save(update_fields=["status", "error", "package"])
+        _refuse(package, str(error))
         return "failed"
     with transaction.atomic():
         package.manifest = manifest.as_json()
@@ -34,6 +31,28 @@ def process_package(package_id: int) -> str:
         package.error = ""
         package.save(update_fields=["manifest", "version", "status", "error"])
     return "ready"
+
+
+def mark_failed(job):
+    """The package's job failed (an unexpected error, or a worker that died too
+    often): the package says so with the reason; its files go (upload it again)."""
+    from relais_scorm.models import ScormPackage
+
+    package = ScormPackage.objects.filter(
+        pk=job.args[0], status=ScormPackage.Status.PROCESSING
+    ).first()
+    if package is not None:
+        _refuse(package, job.message)
+
+
+def _refuse(package, reason):
+    from relais_scorm import packages
+    from relais_scorm.models import ScormPackage
+
+    packages.remove(package)
+    package.package.delete(save=False)  # nothing in it is of use
+    package.status, package.error = ScormPackage.Status.FAILED, reason
+    package.save(update_fields=["status", "error", "package"])
 
 
 def _language(package):

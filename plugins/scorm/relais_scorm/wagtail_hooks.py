@@ -1,6 +1,3 @@
-from functools import partial
-
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +7,7 @@ from wagtail.admin.ui.tables import Column, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
+from lms import jobs
 from lms.plugins.menu import REPORTS, MenuLink
 from lms.snippets import (
     OrganisationCreateView,
@@ -29,7 +27,13 @@ class UploadView(OrganisationCreateView):
         package.size = package.package.size
         instance = super().save_instance()
         # Checked and extracted in the background: a large zip never blocks the page.
-        transaction.on_commit(partial(process_package.enqueue, instance.pk))
+        jobs.submit(
+            process_package,
+            instance.pk,
+            organisation=instance.organisation,
+            request=self.request,
+            waiting_note=_("The package will be checked in a few minutes."),
+        )
         return instance
 
 

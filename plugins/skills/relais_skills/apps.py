@@ -22,8 +22,14 @@ class SkillsConfig(PluginConfig):
         url_prefix = "skills"
 
     def ready(self):
+        from lms import jobs
         from lms.models.people import AUTHORS, PEOPLE_MANAGERS, grant_to_roles
         from relais_skills import receivers  # noqa: F401  (evidence from events)
+        from relais_skills.imports import mark_failed, mark_retried
+        from relais_skills.tasks import export_matrix, run_import
+
+        for task in (run_import, export_matrix):
+            jobs.tracked(task, on_failure=mark_failed, on_retry=mark_retried)
 
         # Frameworks and role profiles are kept by coordinators/HR; trainers tag
         # what their courses develop.

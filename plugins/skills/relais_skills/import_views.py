@@ -9,7 +9,7 @@ plugin. The URLs below are meant for Wagtail's ``register_admin_urls`` (under
 
 import re
 import uuid
-from functools import partial, wraps
+from functools import wraps
 
 from django import forms
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import jobs
 from lms.exports import spreadsheet_response
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.activation import enabled_for_request
@@ -36,7 +37,9 @@ from relais_skills.imports import (
     choose,
     framework_export_rows,
     live_progress,
+    retryable,
     store_upload,
+    tracked_job,
 )
 from relais_skills.models import Framework, Job
 from relais_skills.tasks import run_import
@@ -324,7 +327,13 @@ def _start(request, kind, uploads, params):
             params={**params, "files": files, "ui_language": get_language()},
             created_by=request.user,
         )
-        transaction.on_commit(partial(run_import.enqueue, job.pk))
+        jobs.submit(
+            run_import,
+            job.pk,
+            organisation=request.organisation,
+            request=request,
+            waiting_note=_("The import will start in a few minutes."),
+        )
     return redirect("skills_job", job.pk)
 
 
@@ -380,6 +389,7 @@ def job_page(request, pk):
             "language": summary and dict(settings.LANGUAGES).get(summary["language"]),
             "warnings": [m["warning"] for m in job.messages if "warning" in m],
             "problems": [m for m in job.messages if "reason" in m],
+            "retry": retryable(job),
         },
     )
 
@@ -398,9 +408,23 @@ def job_choice(request, job_id):
         if not choose(job, import_rest):
             messages.info(request, _("This import no longer waits for a choice."))
         elif import_rest:
-            transaction.on_commit(partial(run_import.enqueue, job.pk))
+            jobs.submit(
+                run_import, job.pk, organisation=request.organisation, request=request
+            )
         else:
             messages.success(request, _("Nothing was imported."))
+    return redirect("skills_job", job.pk)
+
+
+@managers_only
+@require_POST
+def job_retry(request, job_id):
+    """Try again a job whose work failed on the way (not one refused for its
+    files: those are fixed and imported again)."""
+    job = _job(request, job_id)
+    background = tracked_job(job)
+    if background is None or not jobs.retry(background):
+        messages.info(request, _("This job cannot be tried again."))
     return redirect("skills_job", job.pk)
 
 
@@ -450,6 +474,7 @@ urlpatterns = [
     path("skills/imports/<int:pk>/", job_page, name="skills_job"),
     path("skills/imports/<int:pk>/status/", job_status, name="skills_job_status"),
     path("skills/imports/<int:job_id>/choice/", job_choice, name="skills_job_choice"),
+    path("skills/imports/<int:job_id>/retry/", job_retry, name="skills_job_retry"),
     path("skills/imports/<int:pk>/download", job_download, name="skills_job_download"),
     path("skills/frameworks/<int:pk>/export.csv", export_csv, name="skills_export_csv"),
 ]

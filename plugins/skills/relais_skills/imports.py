@@ -285,10 +285,12 @@ def live_progress(job):
 
 
 def run_job(job_id):
-    """Run an import job once: a job that already started is left alone."""
-    started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING
-    )
+    """Run an import job once. ``lms.jobs`` runs one attempt at a time, so a job
+    left running by a worker that died is started again (its writes, all in one
+    transaction, died with it); a finished one is left alone."""
+    started = Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).update(status=Job.Status.RUNNING)
     if not started:
         return None
     job = Job.objects.select_related("organisation").get(pk=job_id)
@@ -310,12 +312,57 @@ def run_job(job_id):
                   "reason": _("The import stopped on an unexpected error; nothing "
                               "was imported.")}],
             )  # fmt: skip
+            status = RETRYABLE  # the files stay for "try again"
             raise
         finally:
-            if status != Job.Status.CHOOSING:  # the files wait for the choice
+            if status not in (Job.Status.CHOOSING, RETRYABLE):  # files wait
                 delete_files(job)
             cache.delete(progress_key(job.pk))
     return Job.Status.FAILED
+
+
+RETRYABLE = "retryable"
+
+
+def tracked_job(job):
+    """The ``lms.jobs`` row of a skills job's latest run, if any."""
+    from lms.jobs import BackgroundJob
+    from relais_skills.tasks import export_matrix, run_import
+
+    task = export_matrix if job.kind == "matrix-export" else run_import
+    return (
+        BackgroundJob.objects.for_organisation(job.organisation)
+        .filter(task=task.module_path, args=[job.pk])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def retryable(job):
+    """Whether "try again" makes sense: the work itself failed on the way (a
+    worker that died, an unexpected error), not the files it was given."""
+    if job.status != Job.Status.FAILED:
+        return False
+    background = tracked_job(job)
+    return background is not None and background.failed
+
+
+def mark_failed(job):
+    """A skills job whose run failed for good (its worker died too often)."""
+    Job.objects.filter(
+        pk=job.args[0], status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).update(
+        status=Job.Status.FAILED,
+        messages=[{"file": "", "row": 0, "reason": job.message}],
+        finished_at=timezone.now(),
+    )
+
+
+def mark_retried(job):
+    """The person tries a failed skills job again: it waits for its turn."""
+    Job.objects.filter(pk=job.args[0], status=Job.Status.FAILED).update(
+        status=Job.Status.QUEUED, messages=[], done=0, finished_at=None
+    )
 
 
 def delete_files(job):

@@ -107,9 +107,10 @@ def run_export(job_id):
     from relais_skills.models import Job
     from relais_skills.reports import MatrixFilters
 
-    started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING
-    )
+    # A job left running by a worker that died is written again from the start.
+    started = Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).update(status=Job.Status.RUNNING)
     if not started:
         return None
     job = Job.objects.select_related("organisation").get(pk=job_id)
@@ -146,7 +147,11 @@ def run_export(job_id):
     except Exception:
         logging.getLogger("lms").exception("Skills matrix export %s stopped", job.pk)
         Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, finished_at=timezone.now()
-        )
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            messages=[{"file": "", "row": 0,
+                       "reason": translation.gettext(
+                           "The export stopped on an unexpected error.")}],
+        )  # fmt: skip
         raise
     return Job.Status.DONE

@@ -223,24 +223,30 @@ class MatrixReport(ManagersOnly, ReportView):
         return super().render_to_response(context, **response_kwargs)
 
     def _export_in_background(self):
-        from functools import partial
-
         from django.db import transaction
         from django.shortcuts import redirect
         from django.utils.translation import get_language
 
+        from lms import jobs
         from relais_skills.models import Job
         from relais_skills.tasks import export_matrix
 
         params = self.request.GET.copy()
         params.pop("export", None)
-        job = Job.objects.create(
-            organisation=self.request.organisation,
-            kind="matrix-export",
-            params={"filters": params.dict(), "ui_language": get_language()},
-            created_by=self.request.user,
-        )
-        transaction.on_commit(partial(export_matrix.enqueue, job.pk))
+        with transaction.atomic():  # the export's row and its job's, together
+            job = Job.objects.create(
+                organisation=self.request.organisation,
+                kind="matrix-export",
+                params={"filters": params.dict(), "ui_language": get_language()},
+                created_by=self.request.user,
+            )
+            jobs.submit(
+                export_matrix,
+                job.pk,
+                organisation=self.request.organisation,
+                request=self.request,
+                waiting_note=_("The export will start in a few minutes."),
+            )
         return redirect("skills_job", pk=job.pk)
 
     def stream_csv(self, queryset):
