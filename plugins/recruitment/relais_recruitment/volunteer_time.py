@@ -53,22 +53,27 @@ def valorisation(organisation, year):
         .filter(
             date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31)
         )
-        .annotate(month=TruncMonth("date"))
-        .values("month", "date", "team_id", "activity_id")
+        .values("date", "team_id", "activity_id")
         .annotate(minutes_of_day=Sum("minutes"))
         .order_by()
     )
     inner, params = days.query.sql_with_params()
     rates = ValuationRate._meta.db_table
+    # The month of a day, on the few day sums rather than on every entry.
+    month = (
+        "CAST(date_trunc('month', d.date) AS date)"
+        if connection.vendor == "postgresql"
+        else "strftime('%%Y-%%m-01', d.date)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT d.month, d.team_id, d.activity_id, SUM(d.minutes_of_day),
+            SELECT {month}, d.team_id, d.activity_id, SUM(d.minutes_of_day),
                    SUM(d.minutes_of_day * COALESCE(r.hourly_rate, %s))
             FROM ({inner}) d
             LEFT JOIN {rates} r ON r.activity_id = d.activity_id
                  AND r.valid_from <= d.date AND r.valid_until > d.date
-            GROUP BY d.month, d.team_id, d.activity_id
+            GROUP BY {month}, d.team_id, d.activity_id
             """,  # noqa: S608 (the ORM's own SQL and a table name; values are params)
             [default, *params],
         )
