@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from lms.models import Kind, Membership, Role, Team
+from lms.models import Kind, Membership, PluginActivation, Role, Team
 from relais_recruitment.volunteer_time_models import (
     Activity,
     Departure,
@@ -113,6 +113,7 @@ def _shifts(site, user, activity, team, minutes, first, last, sophie, today):
 
 
 def construct_demo(site, people):
+    PluginActivation.objects.get_or_create(organisation=site, app_label="recruitment")
     today = timezone.localdate()
     teams = {team.name: team for team in Team.objects.for_organisation(site)}
     activities = []
