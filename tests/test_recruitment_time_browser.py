@@ -37,26 +37,26 @@ def test_michel_logs_his_shift_in_three_taps_and_sophie_follows_up(
     michel = person(browser, demo, "mentor", phone=True)
     michel.goto(f"{demo}/recruitment/time/")  # tap 1 (the menu's link)
     assert axe_violations(michel) == []
-    michel.get_by_role("button", name="Noter ces heures").tap()  # tap 2: defaults
-    michel.wait_for_url(f"{demo}/recruitment/time/")
+    with michel.expect_navigation():
+        michel.get_by_role("button", name="Noter ces heures").tap()  # tap 2: defaults
     assert "merci" in michel.content()
     assert HourEntry.objects.filter(user__username="mentor").count() == before + 1
 
     sophie = person(browser, demo, "coordinatrice")
     sophie.goto(f"{demo}/recruitment/time/drifting/")
     assert axe_violations(sophie) == []
-    sophie.get_by_role(
-        "button", name="Envoyer un message de nouvelles à Mathieu Blanc"
-    ).click()
-    sophie.wait_for_url(f"{demo}/recruitment/time/drifting/")
+    with sophie.expect_navigation():
+        sophie.get_by_role(
+            "button", name="Envoyer un message de nouvelles à Mathieu Blanc"
+        ).click()
     assert DriftNotice.objects.filter(
         user__username="mathieu", kind="check-in"
     ).exists()
 
     sophie.goto(f"{demo}/recruitment/time/review/")
     assert axe_violations(sophie) == []
-    sophie.get_by_role("button", name="Valider les heures cochées").click()
-    sophie.wait_for_url(f"{demo}/recruitment/time/review/")
+    with sophie.expect_navigation():
+        sophie.get_by_role("button", name="Valider les heures cochées").click()
     assert not HourEntry.objects.filter(status="pending").exists()
 
     sophie.goto(f"{demo}/recruitment/time/valorisation/")
