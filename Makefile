@@ -72,3 +72,6 @@ bench: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.mentoring
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.skills
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.community
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.community_talk
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.recruitment
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.recruitment_time

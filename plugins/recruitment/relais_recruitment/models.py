@@ -340,3 +340,15 @@ class MissionViews(models.Model):
 
     def __str__(self):
         return f"{self.mission_id} {self.day}: {self.count}"
+
+
+# Volunteer time, valorisation, drifting away and departures live in their own module.
+from relais_recruitment.volunteer_time_models import (  # noqa: E402, F401
+    Activity,
+    Departure,
+    DepartureReason,
+    DriftNotice,
+    HourEntry,
+    TimeSettings,
+    ValuationRate,
+)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from relais_recruitment import board, coordination
+from relais_recruitment.volunteer_time_urls import urlpatterns as time_urlpatterns
 
 urlpatterns = [
     # Public, no login: the board, a mission, applying, the candidate's page.
@@ -41,3 +42,6 @@ urlpatterns = [
     path("funnel/", coordination.funnel, name="funnel"),
     path("funnel/export.<str:kind>", coordination.funnel_export, name="funnel_export"),
 ]
+
+# Volunteer time, valorisation, retention.
+urlpatterns += time_urlpatterns

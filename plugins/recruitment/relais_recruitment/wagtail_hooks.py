@@ -73,3 +73,6 @@ def add_recruitment_demo(site, people):
     from relais_recruitment.demo import construct_demo
 
     construct_demo(site, people)
+
+
+from relais_recruitment import volunteer_time_hooks  # noqa: E402, F401  (volunteer time)
