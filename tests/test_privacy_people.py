@@ -446,7 +446,7 @@ def test_an_export_is_built_in_the_background_with_who_viewed_her(
     response = client_a.get(reverse("lms:export_download", args=[export.pk]))
     archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
     data = json.loads(archive.read("lms/data.json"))
-    [entry] = data["lms.AccessLogEntry"]
+    [entry] = data["AccessLogEntry"]
     assert entry["what"] == "person page"
     everything = "".join(
         archive.read(name).decode() for name in archive.namelist() if ".json" in name
