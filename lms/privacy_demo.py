@@ -13,7 +13,7 @@ LEAVER = {
     "username": "ancienne-benevole",
     "first_name": "Nadia",
     "last_name": "Petit",
-    "email": "ancienne-benevole@entraide-quartier.example",
+    "email": "nadia.petit@entraide-quartier.example",
 }
 
 

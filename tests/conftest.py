@@ -51,3 +51,18 @@ def pytest_terminal_summary(terminalreporter, config):
     """What the generated authorization matrix tried, in every run's summary."""
     for line in config.stash.get(REPORT, []):
         terminalreporter.write_line(f"authorization matrix: {line}")
+
+
+@pytest.fixture(autouse=True)
+def _storages_kept():
+    """Model fields hold the storage objects they were built with; a test that
+    assigns ``settings.STORAGES`` makes Django build new ones, and every later
+    test then writes where no fixture looks. Point a storage elsewhere with
+    ``tests.h5p_packages.storage_in`` instead."""
+    from django.core.files.storage import storages
+
+    before = {name: storages[name] for name in ("private", "packages")}
+    yield
+    changed = [name for name, kept in before.items() if storages[name] is not kept]
+    if changed:
+        pytest.fail(f"this test replaced the storages {changed}: use storage_in")

@@ -15,6 +15,7 @@ from PIL import Image
 from wagtail.users.models import UserProfile
 
 from lms.models import Membership, Notification, OrganisationSettings, Role, Team
+from lms.private_files import private_storage
 from relais_community.announcements import (
     IMPORTANT_NEWS,
     NEWS,
@@ -31,6 +32,7 @@ from relais_community.models import (
     Audience,
 )
 from tests.factories import TeamFactory, make_organisation, member
+from tests.h5p_packages import storage_in
 
 
 @pytest.fixture(autouse=True)
@@ -165,12 +167,15 @@ def test_a_file_that_is_no_image_or_an_unknown_attachment_is_refused(
 
 
 def test_an_image_needs_a_description_and_is_served_to_the_audience_only(
-    community, sophie, client_a, settings, tmp_path
+    community, sophie, client_a, tmp_path
 ):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path}},
-    }
+    # Not settings.STORAGES: that would give later tests a new storage object
+    # while the model fields keep the one they were built with.
+    with storage_in(private_storage(), tmp_path):
+        _image_served_to_the_audience_only(community, sophie, client_a)
+
+
+def _image_served_to_the_audience_only(community, sophie, client_a):
     client_a.force_login(sophie)
     response = _post(client_a, image=_png())
     assert "image_alt" in response.context["form"].errors

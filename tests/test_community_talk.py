@@ -387,6 +387,28 @@ def test_mentions_link_members_only(client_a, community, front_desk, org_b, less
     assert outsider not in post.mentioned.all()
 
 
+def test_erasing_a_mentioned_member_leaves_the_post_and_forgets_her_name(
+    client_a, community, front_desk, lesson
+):
+    from lms.privacy.engines import erase_person
+
+    lea = person(community, team=front_desk, first="Léa", last="Martin")
+    michel = person(community, Role.MENTOR, first="Michel", last="Roux")
+    chantal = person(community, first="Chantal", last="Leroy")
+    ask(as_(client_a, chantal), lesson, "Bienvenue @Léa Martin ! @Michel Roux aide.")
+    post = DiscussionPost.objects.get()
+    assert set(post.mentioned.all()) == {lea, michel}
+
+    erase_person(lea, community)
+
+    post.refresh_from_db()
+    assert post.author == chantal
+    assert "Martin" not in post.body + post.body_html
+    assert post.body == "Bienvenue un ancien membre ! @Michel Roux aide."
+    assert '<span class="mention">@Michel Roux</span>' in post.body_html
+    assert list(post.mentioned.all()) == [michel]
+
+
 def test_a_team_post_mentions_only_who_may_read_it(client_a, community, front_desk):
     lea = person(community, team=front_desk)
     person(community, first="Inès", last="Garcia")  # in no team

@@ -52,6 +52,7 @@ def test_the_admins_menu_is_one_button_on_a_phone_and_opens_by_keyboard(
         "coordination",
         "rapports",
         "création",
+        "mon compte",  # her data, her requests: every role has it
     ]
     assert links.count() >= 14
     for link in links.all():

@@ -4,6 +4,7 @@ name their author, read receipts and reminders name people."""
 from django.utils.translation import gettext_lazy as _
 
 from lms.privacy import Basis, Erase, PersonalData
+from relais_community.talk_text import forget_mentions
 
 NEWS = _("Tell the organisation's people its news and know who has read the rules")
 
@@ -62,6 +63,19 @@ TALK_PERSONAL_DATA = [
             "a moderator"
         ),
         erase=Erase.DELETE,
+    ),
+    PersonalData(
+        model="community.DiscussionPost",
+        person="mentioned",
+        organisation="organisation",
+        fields=["body", "created_at"],
+        purpose=_("Tell a member that someone named them in a discussion"),
+        basis=Basis.LEGITIMATE_INTEREST,
+        retention=_(
+            'Kept with the post; the name becomes "a former member" when erased'
+        ),
+        erase=Erase.ANONYMISE,
+        eraser=forget_mentions,
     ),
     PersonalData(
         model="community.PostReport",

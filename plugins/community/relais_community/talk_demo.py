@@ -13,8 +13,9 @@ from relais_community import talk_text
 from relais_community.talk_models import DiscussionPost, OrganisationValue, ThankYou
 
 # username, first name, last name: front-desk volunteers who make the space lively
+# (Fatou is the skills demo's volunteer too: one person, whichever demo runs first)
 FRONT_DESK = [
-    ("fatou", "Fatou", "Diallo", 700),
+    ("fatou.diallo", "Fatou", "Diallo", 700),
     ("thomas", "Thomas", "Petit", 300),
     ("chantal", "Chantal", "Leroy", 1600),
 ]
@@ -37,7 +38,7 @@ def _person(site, team, username, first, last, days):
     if created:
         user.set_unusable_password()  # demo people without a login
         user.save()
-    Membership.objects.update_or_create(
+    Membership.objects.get_or_create(  # another demo's member stays as it made her
         user=user,
         organisation=site,
         defaults={
@@ -138,7 +139,7 @@ def construct_demo(site, people):
         thread = [
             (
                 sophie,
-                "Bienvenue à **Léa Martin** qui commence lundi à l'accueil ! "
+                "Bienvenue à @Léa Martin qui commence lundi à l'accueil ! "
                 "@Michel Roux sera son mentor.",
                 3,
                 [

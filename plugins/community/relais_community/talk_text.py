@@ -79,3 +79,28 @@ def render(text, mentioned=()):
 
         html = MENTION.sub(highlight, html)
     return _clean(html)
+
+
+def forget_mentions(posts, user):
+    """Erasure of ``user``: in other people's ``posts`` her ``@First Last`` becomes
+    "a former member" and she leaves the mentioned; the rest of what they wrote
+    stays theirs. Returns how many posts changed."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    name = re.compile(
+        rf"(?<![\w@])@{re.escape(user.first_name)} {re.escape(user.last_name)}",
+        re.IGNORECASE,
+    )
+    with translation.override(settings.LANGUAGE_CODE):  # the organisations' language
+        former = gettext("a former member")
+    count = 0
+    for post in posts.prefetch_related("mentioned"):
+        others = [person for person in post.mentioned.all() if person.pk != user.pk]
+        post.body = name.sub(former, post.body)
+        post.body_html = render(post.body, others)
+        post.save(update_fields=["body", "body_html"])
+        post.mentioned.remove(user)
+        count += 1
+    return count

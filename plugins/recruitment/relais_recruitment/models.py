@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Site
 
 from lms.models import Invitation, Membership, Role, Team
@@ -147,7 +148,8 @@ class Application(models.Model):
     """Someone's application to a mission, sent without an account."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
+        # In context: French agrees with "candidature", and the core's "New" differs.
+        NEW = "new", pgettext_lazy("application", "New")
         CONTACTED = "contacted", _("Contacted")
         MEETING = "meeting", _("Meeting planned")
         ACCEPTED = "accepted", _("Accepted")
