@@ -130,6 +130,8 @@ lms_patterns = [
 urlpatterns = [
     # Browsers ask every host for /favicon.ico, whatever the page says.
     path("favicon.ico", lambda request: redirect(static("lms/favicon.svg"))),
+    path("api/v1/", include("lms.api.urls")),
+    path("account/api-tokens/", include("lms.api.account_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((lms_patterns, "lms"))),

@@ -36,6 +36,7 @@ LMS_PLUGINS = discover_plugins()
 INSTALLED_APPS = [
     "lms",
     "courses",
+    "lms.api", "drf_spectacular", "drf_spectacular_sidecar",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before anything that reads the Host: load balancers probe by IP (lms.health).
     "lms.health.HealthCheckMiddleware",
+    "lms.api.problems.ProblemDetailsMiddleware",  # every /api/ error as RFC 9457
     # Then: the content origin gets no cookie and only its own views.
     "lms.content_origin.ContentOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -358,4 +360,30 @@ LOGGING = {
     "loggers": {
         "lms": {"handlers": ["console"], "level": env("LMS_LOG_LEVEL", default="INFO")},
     },
+}
+
+# The public REST API (lms/api, docs/api.md): tokens only, organisation-scoped,
+# RFC 9457 errors, cursor pages, a per-token rate limit in the Django cache. Its
+# classes are set on its base viewset (lms.api.viewsets), not here, so Wagtail's
+# own admin API (session, page chooser) keeps DRF's defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+LMS_API_RATE_LIMIT = env("LMS_API_RATE_LIMIT", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relais API",
+    "DESCRIPTION": "People, learning, onboarding, badges and statements of one "
+    "organisation, and what its enabled plugins add. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["lms.api.schema.only_this_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lms.api.schema.add_problem_responses",
+    ],
 }
