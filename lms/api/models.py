@@ -67,7 +67,9 @@ class ApiToken(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="personal", user__isnull=False, role="")
-                    | models.Q(kind="organisation", user__isnull=True, role__in=Role.values)
+                    | models.Q(
+                        kind="organisation", user__isnull=True, role__in=Role.values
+                    )
                 ),
                 name="api_token_personal_or_organisation",
             )

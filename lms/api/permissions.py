@@ -37,7 +37,5 @@ class TokenScopes(permissions.BasePermission):
         if not safe and token.acting_role not in getattr(
             view, "write_roles", PEOPLE_MANAGERS
         ):
-            raise exceptions.PermissionDenied(
-                _("Your role here may not change this.")
-            )
+            raise exceptions.PermissionDenied(_("Your role here may not change this."))
         return True

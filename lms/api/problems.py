@@ -19,7 +19,8 @@ TYPE_BASE = "urn:relais:api:problem:"
 
 def problem(status, detail, code=None, errors=None):
     body = {
-        "type": TYPE_BASE + (code or HTTPStatus(status).phrase.lower().replace(" ", "-")),
+        "type": TYPE_BASE
+        + (code or HTTPStatus(status).phrase.lower().replace(" ", "-")),
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": str(detail),

@@ -42,9 +42,9 @@ def add_problem_responses(result, generator, request, public):
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
-                if status == "400" and method in ("get", "head", "delete"):
-                    if not operation.get("parameters"):
-                        continue
+                reads = method in ("get", "head", "delete")
+                if status == "400" and reads and not operation.get("parameters"):
+                    continue
                 responses.setdefault(
                     status,
                     {

@@ -123,7 +123,9 @@ class InvitationSerializer(serializers.ModelSerializer):
             .filter(user__email__iexact=email)
             .exists()
         ):
-            raise serializers.ValidationError(_("This person is already a member here."))
+            raise serializers.ValidationError(
+                _("This person is already a member here.")
+            )
         if (
             Invitation.objects.for_organisation(organisation)
             .pending()
@@ -152,7 +154,5 @@ class InvitationSerializer(serializers.ModelSerializer):
                 invited_by=token.user,
                 **validated_data,
             )
-            jobs.submit(
-                send_invitation, invitation.pk, organisation=token.organisation
-            )
+            jobs.submit(send_invitation, invitation.pk, organisation=token.organisation)
         return invitation

@@ -17,4 +17,4 @@ class TokenRateThrottle(SimpleRateThrottle):
         token = token_of(request)
         if token is None:
             return None  # refused before anything is served
-        return f"relais-api-throttle-{token.pk}"
+        return f"relais-api-throttle-{token.key_hash[:32]}"

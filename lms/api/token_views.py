@@ -40,7 +40,7 @@ def admin_tokens(request):
     form = TokenForm(request.POST or None, roles=list(Role))
     secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = ApiToken.issue(
+        _token, secret = ApiToken.issue(
             organisation=request.organisation,
             kind=ApiToken.Kind.ORGANISATION,
             name=form.cleaned_data["name"],

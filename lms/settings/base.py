@@ -36,7 +36,9 @@ LMS_PLUGINS = discover_plugins()
 INSTALLED_APPS = [
     "lms",
     "courses",
-    "lms.api", "drf_spectacular", "drf_spectacular_sidecar",
+    "lms.api",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

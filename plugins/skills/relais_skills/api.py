@@ -38,9 +38,9 @@ class LevelViewSet(ReadOnlyViewSet):
     serializer_class = LevelSerializer
 
     def organisation_queryset(self):
-        return Proficiency.objects.filter(organisation=self.organisation).select_related(
-            "skill"
-        )
+        return Proficiency.objects.filter(
+            organisation=self.organisation
+        ).select_related("skill")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
