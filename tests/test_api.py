@@ -228,7 +228,7 @@ def test_nobody_changes_their_own_role_through_the_api(api, org_a, two):
     coordinator = member(org_a, Role.COORDINATOR)
     mine = Membership.objects.get(user=coordinator)
     secret = token(org_a, user=coordinator)
-    response, body = api("patch", f"people/{mine.pk}/", secret, body={"role": "admin"})
+    response, _body = api("patch", f"people/{mine.pk}/", secret, body={"role": "admin"})
     assert response.status_code == 400
     response, _body = api("post", f"people/{mine.pk}/deactivate/", secret)
     assert response.status_code == 400
