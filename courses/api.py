@@ -22,7 +22,7 @@ from courses.models import (
     available_courses,
 )
 from courses.statements import VERBS
-from lms.api.views import Filters
+from lms.api.views import Filters, object_id
 from lms.api.viewsets import ReadOnlyViewSet
 
 SCOPE_FAMILIES = {}  # the core's own families: lms.api.scopes.CORE_FAMILIES
@@ -47,8 +47,8 @@ class CourseViewSet(ReadOnlyViewSet):
 
 
 class EnrolmentFilters(Filters):
-    person = serializers.IntegerField(required=False, min_value=1)
-    course = serializers.IntegerField(required=False, min_value=1)
+    person = object_id()
+    course = object_id()
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -117,8 +117,8 @@ def late_assignments(assignments, today=None):
 
 
 class ProgressFilters(Filters):
-    person = serializers.IntegerField(required=False, min_value=1)
-    path = serializers.IntegerField(required=False, min_value=1)
+    person = object_id()
+    path = object_id()
     late = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
@@ -242,8 +242,8 @@ class BadgeAwardSerializer(serializers.ModelSerializer):
 
 
 class AwardFilters(Filters):
-    person = serializers.IntegerField(required=False, min_value=1)
-    badge = serializers.IntegerField(required=False, min_value=1)
+    person = object_id()
+    badge = object_id()
 
 
 @extend_schema(tags=["badges"])
@@ -271,7 +271,7 @@ class BadgeAwardViewSet(ReadOnlyViewSet):
 
 
 class StatementFilters(Filters):
-    person = serializers.IntegerField(required=False, min_value=1)
+    person = object_id()
     activity = serializers.CharField(required=False, max_length=300)
     verb = serializers.CharField(
         required=False,

@@ -11,6 +11,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from courses.models import available_courses
 from lms.models import Membership, PluginActivation, Role
@@ -18,6 +19,10 @@ from tests.api_kit import seed, token
 from tests.factories import make_organisation, member
 
 EXAMPLES = 8  # per operation and organisation: a run of about two minutes
+# Rules no schema states (one pending invitation per address, a team of this
+# organisation, ``since`` before ``until``) refuse some schema-valid requests with
+# a 400 problem: that check is left out, every other one runs.
+EXCLUDED = [positive_data_acceptance]
 PLUGINS = ("skills", "mentoring", "quizzes", "recruitment")
 
 
@@ -87,41 +92,47 @@ def test_every_operation_holds_to_its_schema_and_its_organisation(
     rows = {tag: others_rows(site) for tag, site in sites.items()}
     cases, failures, statuses = 0, [], {}
 
+    def exercise(operation, tag, site, other):
+        headers = {
+            "Host": f"{tag}.localhost:{port}",
+            "Authorization": f"Bearer {secrets[tag]}",
+        }
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case):
+            nonlocal cases
+            cases += 1
+            case.headers = {**(case.headers or {}), **headers}
+            response = case.call(base_url=live_server.url)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            where = f"{case.method} {case.formatted_path} ({tag})"
+            try:
+                case.validate_response(
+                    response, headers=headers, excluded_checks=EXCLUDED
+                )
+            except FailureGroup as group:
+                failures.extend(f"{where}: {e.title}" for e in group.exceptions)
+            except AssertionError as error:
+                failures.append(f"{where}: {error}")
+            if response.status_code < 300 and response.content:
+                body = json.loads(response.content)
+                failures.extend(
+                    f"{where}: {leak}"
+                    for leak in leaks(body, site, rows[other], case.path)
+                )
+
+        run()
+
     for operation in operations:
-        for tag, site in sites.items():
-            other = "b" if tag == "a" else "a"
-            headers = {
-                "Host": f"{tag}.localhost:{port}",
-                "Authorization": f"Bearer {secrets[tag]}",
-            }
-
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy())
-            def run(case, operation=operation, tag=tag, site=site, other=other):
-                nonlocal cases
-                cases += 1
-                case.headers = {**(case.headers or {}), **headers}
-                response = case.call(base_url=live_server.url)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                where = f"{case.method} {case.formatted_path} ({tag})"
-                try:
-                    case.validate_response(response, headers=headers)
-                except FailureGroup as group:
-                    failures.extend(f"{where}: {e.title}" for e in group.exceptions)
-                except AssertionError as error:
-                    failures.append(f"{where}: {error}")
-                if response.status_code < 300 and response.content:
-                    body = json.loads(response.content)
-                    for leak in leaks(body, site, rows[other], case.path):
-                        failures.append(f"{where}: {leak}")
-
-            run()
+        exercise(operation, "a", sites["a"], "b")
+        exercise(operation, "b", sites["b"], "a")
 
     print(
         f"\nschemathesis: {len(operations)} operations, {cases} cases, "
@@ -129,3 +140,13 @@ def test_every_operation_holds_to_its_schema_and_its_organisation(
     )
     assert len(operations) >= 25
     assert not failures, "\n".join(sorted(set(failures))[:40])
+
+
+def test_the_leak_check_flags_another_organisations_rows(org_a, org_b):
+    theirs = {"people": {42}, "courses": {7}}
+    body = {"results": [{"id": 1, "organisation": org_b.pk}, {"id": 2, "person": 42}]}
+    assert len(leaks(body, org_a, theirs, "/api/v1/people/")) == 2
+    assert leaks({"id": 7}, org_a, theirs, "/api/v1/courses/7/") == [
+        "course 7 of the other organisation"
+    ]
+    assert leaks({"id": 3, "organisation": org_a.pk}, org_a, theirs, "/x") == []

@@ -17,6 +17,12 @@ from .serializers import (
 from .viewsets import OrganisationViewSet, ReadOnlyViewSet
 
 
+def object_id():
+    """An id in a query: bounded, so a huge number is a 400, not a database
+    overflow."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
 class Filters(serializers.Serializer):
     """Query parameters, validated: a bad one is a 400 problem, not ignored."""
 
@@ -29,7 +35,7 @@ class Filters(serializers.Serializer):
 
 class PeopleFilters(Filters):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    team = serializers.IntegerField(required=False, min_value=1)
+    team = object_id()
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False, max_length=100)
 
