@@ -36,6 +36,9 @@ def _core_links(request):
         )
     if user.is_superuser or membership:
         links.append(MenuLink(_("My data"), reverse("lms:my_data"), ACCOUNT))
+        links.append(
+            MenuLink(_("My API tokens"), reverse("api_account:tokens"), ACCOUNT)
+        )
     if user.is_superuser or (membership and membership.role == Role.ADMIN):
         links.append(
             MenuLink(_("Privacy and retention"), reverse("lms:retention"), ACCOUNT)

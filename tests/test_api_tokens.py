@@ -86,3 +86,9 @@ def test_a_token_without_a_name_or_scope_is_refused(client, org_a):
     response = client.post("/account/api-tokens/", {"name": "", "scopes": ["nope"]})
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
+
+
+def test_the_account_menu_leads_to_the_personal_tokens(client, org_a):
+    login(client, member(org_a))
+    response = client.get("/dashboard/")
+    assert b'href="/account/api-tokens/"' in response.content
