@@ -360,3 +360,17 @@ def test_assignments_of_people_who_left_are_not_listed(api, org_a, two):
     _response, body = api("get", "path-assignments/", token(org_a))
     assert leaver.pk not in {row["person"] for row in body["results"]}
     assert PathAssignment.objects.filter(user=leaver).exists()
+
+
+def test_a_server_error_under_the_api_is_a_problem_too(rf):
+    from django.http import HttpResponseServerError
+
+    from lms.api.problems import ProblemDetailsMiddleware
+
+    middleware = ProblemDetailsMiddleware(lambda request: HttpResponseServerError())
+    response = middleware(rf.get("/api/v1/people/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["title"] == "Internal Server Error"
+    elsewhere = middleware(rf.get("/people/"))
+    assert elsewhere["Content-Type"] != "application/problem+json"
