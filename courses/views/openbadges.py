@@ -1,11 +1,12 @@
-"""Public Open Badges 2.0 documents: anyone can verify a badge without an account."""
+"""Public Open Badges 2.0 and 3.0 documents: anyone verifies a badge, no account."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from wagtail.models import Site
 
-from courses import badges
-from courses.models import BadgeAward, BadgeClass
+from courses import badges, credentials
+from courses.models import BadgeAward, BadgeClass, BadgeCredential, SigningKey
 
 
 def _json(data, status=200):
@@ -66,4 +67,55 @@ def revocations(request, pk):
 def verify(request, uuid):
     """The page a shared link opens: who issued what, when, and whether it holds."""
     award = _award(uuid)
-    return render(request, "courses/verify_badge.html", {"award": award})
+    credential = BadgeCredential.objects.filter(award=award).first()
+    return render(
+        request,
+        "courses/verify_badge.html",
+        {
+            "award": award,
+            "expired": bool(award.expires and award.expires <= timezone.now()),
+            "credential": credential,
+            "check": credentials.verify(credential.compact_jws) if credential else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Open Badges 3.0, public: the issuer Profile, its keys, its revocation list.
+# Each is served only on the organisation's own host: a key or a list answers
+# where the issuer lives, never on another organisation's site.
+
+
+def _here(request, pk):
+    organisation = request.organisation
+    if organisation is None or organisation.pk != pk:
+        raise Http404
+    return organisation
+
+
+def ob3_issuer(request, pk):
+    return _json(credentials.profile_json(_here(request, pk)))
+
+
+def ob3_jwks(request, pk):
+    response = _json(credentials.jwks_json(_here(request, pk)))
+    response["Content-Type"] = "application/jwk-set+json"
+    return response
+
+
+def ob3_key(request, uuid):
+    key = get_object_or_404(
+        SigningKey.objects.for_organisation(request.organisation).select_related(
+            "organisation"
+        ),
+        uuid=uuid,
+    )
+    response = _json(credentials.public_jwk(key))
+    response["Content-Type"] = "application/jwk+json"
+    return response
+
+
+def ob3_revocations(request, pk):
+    response = _json(credentials.revocation_list_json(_here(request, pk)))
+    response["Cache-Control"] = "no-cache"  # a revocation shows at once
+    return response
