@@ -11,14 +11,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jsonschema
-from cryptography.fernet import InvalidToken
 import pytest
 import time_machine
+from cryptography.fernet import InvalidToken
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jwt as jwcrypto_jwt
+from jwcrypto.jws import InvalidJWSSignature
+from jwcrypto.jwt import JWTExpired
 from openbadgeslib.baking import extract_png
 from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 from wagtail.models import Site
@@ -96,7 +98,7 @@ def verify_with_openbadgeslib(token, **options):
 
 
 def tampered(token, **changes):
-    header, payload, signature = token.split(".")
+    header, _payload, signature = token.split(".")
     claims = header_and_payload(token)[1] | changes
     body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
     return f"{header}.{body.decode()}.{signature}"
@@ -143,16 +145,23 @@ def test_an_award_is_also_issued_as_a_signed_open_badge_credential(award):
 
 def test_openbadgeslib_ob3_verifier_accepts_the_credential(award):
     credential = verify_with_openbadgeslib(award.credential.compact_jws)
-    assert credential.issuer.id == f"https://a.test/ob/v3/issuers/{award.badge.organisation_id}"
+    assert (
+        credential.issuer.id
+        == f"https://a.test/ob/v3/issuers/{award.badge.organisation_id}"
+    )
 
 
 def test_the_demo_award_credential_validates_against_the_official_schema(db):
     call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
     site = secure(Site.objects.get(is_default_site=True))
     lea = Membership.objects.get(organisation=site, user__username="benevole").user
-    award_for_rule(lea, site, path=OnboardingPath.objects.get(badges__organisation=site))
+    award_for_rule(
+        lea, site, path=OnboardingPath.objects.get(badges__organisation=site)
+    )
     credential = BadgeCredential.objects.get(award__recipient=lea)
-    document = json.loads(fetch_as(lea, f"/badges/{credential.award.uuid}/credential.json"))
+    document = json.loads(
+        fetch_as(lea, f"/badges/{credential.award.uuid}/credential.json")
+    )
     schema = json.loads(SCHEMA.read_text())
     validator = jsonschema.Draft201909Validator(
         schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER
@@ -175,7 +184,7 @@ def fetch_as(user, path, host="a.test"):
 
 def test_a_tampered_credential_fails_every_verifier(award):
     token = tampered(award.credential.compact_jws, name="Médecin urgentiste")
-    with pytest.raises(Exception, match="(?i)verif|signature"):
+    with pytest.raises(InvalidJWSSignature):
         verify_with_jwcrypto(token)
     with pytest.raises(OB3VerificationError, match="signature"):
         verify_with_openbadgeslib(token)
@@ -188,7 +197,10 @@ def revoked_ids(token):
     status = header_and_payload(token)[1]["credentialStatus"]
     assert status["type"] == "1EdTechRevocationList"
     document = json.loads(fetch(status["id"]))
-    return {entry["id"]: entry["revocationReason"] for entry in document["revokedCredentials"]}
+    return {
+        entry["id"]: entry["revocationReason"]
+        for entry in document["revokedCredentials"]
+    }
 
 
 def test_a_revoked_award_is_listed_revoked_and_reported_so(award):
@@ -208,7 +220,7 @@ def test_a_revoked_award_is_listed_revoked_and_reported_so(award):
 def test_an_expired_credential_is_reported_expired(award):
     token = award.credential.compact_jws
     with time_machine.travel(award.expires + timedelta(days=1)):
-        with pytest.raises(Exception, match="(?i)expired"):
+        with pytest.raises(JWTExpired):
             verify_with_jwcrypto(token)
         with pytest.raises(OB3VerificationError, match="expired"):
             verify_with_openbadgeslib(token)
@@ -258,9 +270,12 @@ def test_one_organisation_key_never_signs_or_vouches_for_another(award, org_b):
     assert response.status_code == 404
     jwks = json.loads(fetch(f"https://b.test/ob/v3/issuers/{org_b.pk}/jwks"))
     assert [key["kid"] for key in jwks["keys"]] == [credentials.key_id(their_key)]
-    assert Client().get(
-        f"/ob/v3/issuers/{org_b.pk}/jwks", HTTP_HOST="a.test", secure=True
-    ).status_code == 404
+    assert (
+        Client()
+        .get(f"/ob/v3/issuers/{org_b.pk}/jwks", HTTP_HOST="a.test", secure=True)
+        .status_code
+        == 404
+    )
     # A credential naming B as issuer but signed with A's key is refused.
     forged = credentials.sign(credentials.credential_json(theirs), ours_key)
     check = credentials.verify(forged)
@@ -347,7 +362,7 @@ def test_the_verification_page_says_both_versions_hold(award, settings):
     page = Client().get(f"/badges/verify/{award.uuid}/", HTTP_HOST="a.test")
     text = page.content.decode()
     assert "Open Badges 2.0" in text and "Open Badges 3.0" in text
-    assert "signature vérifiée avec la clé que l’émetteur publie" in text
+    assert "signature vérifiée avec la clé que l’émetteur publie" in text  # noqa: RUF001
     assert "ni révoqué, ni expiré" in text
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -1,6 +1,6 @@
 from .badges import BadgeAward, BadgeClass
-from .credentials import BadgeCredential, SigningKey
 from .catalogue import CourseIndexPage, CoursePage, LessonPage, available_courses
+from .credentials import BadgeCredential, SigningKey
 from .paths import (
     DigestLog,
     OnboardingPath,

@@ -27,9 +27,7 @@ class SigningKey(models.Model):
     signed still verify. At most one active key per organisation."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="+"
-    )
+    organisation = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     algorithm = models.CharField(max_length=10, default="ES256")
     public_jwk = models.JSONField()
     sealed_private_key = models.TextField(editable=False)
