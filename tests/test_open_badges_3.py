@@ -377,3 +377,21 @@ def test_a_key_is_made_once_per_organisation_and_reused(award, secure_org):
     again = credentials.issue_credential(award)
     assert again == award.credential
     assert timezone.now() >= again.issued_at
+
+
+def test_older_awards_get_their_credential_once_and_rotation_has_a_command(
+    award, secure_org
+):
+    from io import StringIO
+
+    award.credential.delete()
+    out = StringIO()
+    call_command("issue_badge_credentials", stdout=out)
+    call_command("issue_badge_credentials", stdout=out)
+    assert "1 credential(s) issued." in out.getvalue()
+    assert "0 credential(s) issued." in out.getvalue()
+    award.refresh_from_db()
+    assert credentials.verify(award.credential.compact_jws).valid
+    call_command("rotate_signing_key", organisation="a.test", stdout=out)
+    assert SigningKey.objects.filter(organisation=secure_org).active().count() == 1
+    assert SigningKey.objects.filter(organisation=secure_org).count() == 2
