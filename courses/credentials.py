@@ -28,11 +28,12 @@ anyone verifies without asking us who the learner is.
 import base64
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -58,6 +59,8 @@ SCHEMA = (
 )
 ALGORITHM = "ES256"
 PNG_KEYWORD = b"openbadgecredential"  # OB 3.0 baking: the iTXt chunk's keyword
+
+logger = logging.getLogger(__name__)
 
 
 def _absolute(organisation, name, *args):
@@ -276,9 +279,18 @@ def issue_credential(award):
     organisation = award.badge.organisation
     key = active_key(organisation)
     try:
+        token = sign(credential_json(award), key)
+    except InvalidToken:
+        # The key was sealed under a secret this server no longer has (SECRET_KEY
+        # changed without SECRET_KEY_FALLBACKS): it can sign nothing more. Retire
+        # it (its public half stays published) rather than fail the award.
+        logger.error("Signing key %s cannot be unsealed; rotating.", key.uuid)
+        key = rotate_key(organisation)
+        token = sign(credential_json(award), key)
+    try:
         with transaction.atomic():
             return BadgeCredential.objects.create(
-                award=award, key=key, compact_jws=sign(credential_json(award), key)
+                award=award, key=key, compact_jws=token
             )
     except IntegrityError:
         return BadgeCredential.objects.get(award=award)

@@ -395,3 +395,15 @@ def test_older_awards_get_their_credential_once_and_rotation_has_a_command(
     call_command("rotate_signing_key", organisation="a.test", stdout=out)
     assert SigningKey.objects.filter(organisation=secure_org).active().count() == 1
     assert SigningKey.objects.filter(organisation=secure_org).count() == 2
+
+
+def test_a_key_sealed_under_a_lost_secret_is_retired_not_fatal(award, settings):
+    old_key = award.credential.key
+    settings.SECRET_KEY = "a-new-secret-without-fallback"
+    newer = make_award(award.badge.organisation, name="Hygiène alimentaire")
+    old_key.refresh_from_db()
+    assert old_key.retired_at is not None
+    assert newer.credential.key != old_key
+    # What the lost key signed still verifies: its public half is published.
+    assert credentials.verify(award.credential.compact_jws).valid
+    assert credentials.verify(newer.credential.compact_jws).valid
