@@ -407,3 +407,27 @@ def test_a_key_sealed_under_a_lost_secret_is_retired_not_fatal(award, settings):
     # What the lost key signed still verifies: its public half is published.
     assert credentials.verify(award.credential.compact_jws).valid
     assert credentials.verify(newer.credential.compact_jws).valid
+
+
+def test_the_verification_page_checks_a_file_someone_was_given(award):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = Client()
+    owner.force_login(award.recipient)
+    baked = owner.get(f"/badges/{award.uuid}/credential.png", HTTP_HOST="a.test")
+    other = make_award(award.badge.organisation, name="Hygiène alimentaire")
+    url = f"/badges/verify/{award.uuid}/"
+
+    def check(name, content):
+        upload = SimpleUploadedFile(name, content)
+        page = Client().post(url, {"file": upload}, HTTP_HOST="a.test")
+        assert page.status_code == 200
+        return page.content.decode()
+
+    given = check("badge.png", baked.content)
+    assert "Ce fichier est l’attestation signée de ce badge" in given  # noqa: RUF001
+    given = check("o.jwt", other.credential.compact_jws.encode())
+    assert "l’attestation d’un autre badge" in given  # noqa: RUF001
+    forged = tampered(award.credential.compact_jws, name="Autre").encode()
+    assert "aucune attestation" in check("f.jwt", forged)
+    assert "aucune attestation" in check("x.png", b"\x89PNG not really")

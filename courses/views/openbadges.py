@@ -1,8 +1,11 @@
 """Public Open Badges 2.0 and 3.0 documents: anyone verifies a badge, no account."""
 
+import png  # pypng, openbadgeslib's PNG reader: its errors
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from openbadgeslib.baking import extract_png
+from openbadgeslib.errors import LibOpenBadgesException
 from wagtail.models import Site
 
 from courses import badges, credentials
@@ -64,10 +67,42 @@ def revocations(request, pk):
     return _json(badges.revocation_list_json(get_object_or_404(Site, pk=pk)))
 
 
+MAX_CHECKED_FILE = 2 * 1024 * 1024
+
+
+def _token_of(upload):
+    """The VC-JWT a file someone was given carries: a baked PNG's
+    ``openbadgecredential`` chunk, or the .jwt text itself."""
+    if upload is None or upload.size > MAX_CHECKED_FILE:
+        return None
+    data = upload.read()
+    if data.startswith(b"\x89PNG"):
+        try:
+            return extract_png(data, keyword=credentials.PNG_KEYWORD)
+        except (ValueError, LibOpenBadgesException, png.Error):  # not a PNG after all
+            return None
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None
+
+
 def verify(request, uuid):
-    """The page a shared link opens: who issued what, when, and whether it holds."""
+    """The page a shared link opens: who issued what, when, and whether it holds,
+    in both versions; and the check of a file someone was given for this badge."""
     award = _award(uuid)
     credential = BadgeCredential.objects.filter(award=award).first()
+    file_check = None
+    if request.method == "POST":
+        token = _token_of(request.FILES.get("file"))
+        file_check = (
+            credentials.verify(token)
+            if token
+            else credentials.Verification(problem="no credential in the file")
+        )
+        file_check.same_badge = file_check.credential.get(
+            "id"
+        ) == credentials.credential_id(award)
     return render(
         request,
         "courses/verify_badge.html",
@@ -76,6 +111,7 @@ def verify(request, uuid):
             "expired": bool(award.expires and award.expires <= timezone.now()),
             "credential": credential,
             "check": credentials.verify(credential.compact_jws) if credential else None,
+            "file_check": file_check,
         },
     )
 
