@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.snippets.models import register_snippet
 
 from lms.snippets import OrganisationSnippetViewSet
@@ -34,7 +34,14 @@ class LrsEndpointViewSet(OrganisationSnippetViewSet):
         "actor_mode",
         "is_active",
         Column("waiting", label=gettext_lazy("Waiting")),
-        Column("given_up", label=gettext_lazy("Given up")),
+        TitleColumn(
+            "given_up",
+            label=gettext_lazy("Given up"),
+            get_url=lambda endpoint: reverse(
+                "wagtailsnippets_xapi_forwarding_lrsendpoint:replay",
+                args=[endpoint.pk],
+            ),
+        ),
         Column("last_error", label=gettext_lazy("Last error")),
     ]
     edit_handler = ObjectList(
