@@ -23,9 +23,11 @@ needs_ralph = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def ralph(tmp_path_factory):
-    server = ralph_kit.Ralph(tmp_path_factory.mktemp("ralph"))
+@pytest.fixture
+def ralph(tmp_path):
+    """An empty LRS per test: the database's ids start over in each test, and
+    platform statement ids derive from them."""
+    server = ralph_kit.Ralph(tmp_path)
     server.start()
     yield server
     server.stop()
@@ -125,6 +127,35 @@ def test_nothing_is_lost_or_doubled_when_the_lrs_stops_and_comes_back(
     assert not waiting.exists()
     endpoint.refresh_from_db()
     assert endpoint.failures == 0 and endpoint.retry_at is None
+
+
+@needs_ralph
+def test_statements_recorded_while_redis_is_away_reach_the_lrs_once_it_is_back(
+    org_a, ralph, settings, django_capture_on_commit_callbacks
+):
+    # The job queue's Redis: nothing listens on its port.
+    settings.TASKS = {
+        **settings.TASKS,
+        "away": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    }
+    settings.RQ_QUEUES = {
+        "default": {"URL": f"redis://127.0.0.1:{ralph_kit.free_port()}/0"}
+    }
+    settings.LMS_JOBS_BACKEND = "away"
+    endpoint_for(org_a, ralph.url)
+    learner, lessons = learning(org_a, lessons=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons:
+            complete(learner, org_a, lesson)
+    assert OutgoingStatement.objects.filter(state=State.PENDING).count() >= 2
+    assert BackgroundJob.objects.get().state == BackgroundJob.State.PENDING
+
+    settings.LMS_JOBS_BACKEND = "default"  # Redis is back
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_jobs")
+    assert not OutgoingStatement.objects.exclude(state=State.DELIVERED).exists()
+    held = ralph.all_ids()
+    assert all(held.count(statement_id) == 1 for statement_id in ids_of(learner))
 
 
 @needs_ralph
@@ -354,3 +385,31 @@ def test_the_admin_replays_dead_letters(
     assert client.post(replay).status_code == 302
     row = OutgoingStatement.objects.get()
     assert (row.state, row.attempts) == (State.PENDING, 0)
+
+
+@needs_ralph
+def test_the_statement_an_lrs_stores_is_recognised_as_the_one_sent(
+    org_a, ralph, django_capture_on_commit_callbacks
+):
+    """What a 409 leads to: Relais compares its statement with the LRS's (which
+    adds ``stored``, ``authority`` and rewrites the timestamp)."""
+    from lms.xapi_forwarding.statements import as_xapi, same_statement
+
+    endpoint = endpoint_for(org_a, ralph.url)
+    learner, lessons = learning(org_a, lessons=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        statement, _created = record_statement(
+            actor=learner,
+            organisation=org_a,
+            verb="experienced",
+            object_id=f"urn:relais:lesson:{lessons[0].pk}",
+            result={"score": {"scaled": 0.8}, "success": True},
+            context={"extensions": {"urn:relais:attempt": "7"}},
+            authority=Authority.PLATFORM,
+        )
+    sent = as_xapi(endpoint, statement)
+    stored = ralph.statement(str(statement.pk))
+    assert stored["stored"] and same_statement(sent, stored)
+    assert not same_statement({**sent, "result": {"success": False}}, stored)
+    other = LrsEndpoint(organisation=org_a, salt="another")
+    assert not same_statement(as_xapi(other, statement), stored)

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.snippets.models import register_snippet
@@ -71,11 +72,11 @@ class LrsEndpointViewSet(OrganisationSnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("replay/<str:pk>/", self.replay_view, name="replay"),
+            path("replay/<int:lrsendpoint_id>/", self.replay_view, name="replay"),
         ]
 
-    def replay_view(self, request, pk):
-        return replay_dead_letters(request, pk, self)
+    def replay_view(self, request, lrsendpoint_id):
+        return replay_dead_letters(request, lrsendpoint_id, self)
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,3 +110,18 @@ def replay_dead_letters(request, pk, viewset):
 
 
 register_snippet(LrsEndpointViewSet)
+
+
+@hooks.register("lms_construct_demo")
+def add_demo_lrs_endpoint(site, people):
+    """An example federation LRS, inactive: the demo sends nothing anywhere."""
+    LrsEndpoint.objects.get_or_create(
+        organisation=site,
+        name="Fédération (exemple)",
+        defaults={
+            "url": "https://lrs.federation.example/xAPI/",
+            "key": "relais-demo",
+            "secret": "demo-secret",
+            "is_active": False,
+        },
+    )
