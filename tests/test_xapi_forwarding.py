@@ -413,3 +413,27 @@ def test_the_statement_an_lrs_stores_is_recognised_as_the_one_sent(
     assert not same_statement({**sent, "result": {"success": False}}, stored)
     other = LrsEndpoint(organisation=org_a, salt="another")
     assert not same_statement(as_xapi(other, statement), stored)
+
+
+@needs_ralph
+def test_one_delivery_at_a_time_per_endpoint_and_a_dead_workers_lease_runs_out(
+    org_a, ralph
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    endpoint = endpoint_for(org_a, ralph.url)
+    learner, lessons = learning(org_a, lessons=2)
+    for lesson in lessons:  # no commit: their job has not run
+        complete(learner, org_a, lesson)
+    held_until = timezone.now() + timedelta(minutes=5)
+    LrsEndpoint.objects.filter(pk=endpoint.pk).update(lease_until=held_until)
+    assert outbox.deliver(endpoint.pk) == 0  # another delivery is sending
+    assert not OutgoingStatement.objects.exclude(state=State.PENDING).exists()
+
+    # That worker died: once its lease is over, the next delivery sends it all.
+    assert outbox.deliver(endpoint.pk, now=held_until + timedelta(seconds=1)) >= 2
+    assert not OutgoingStatement.objects.exclude(state=State.DELIVERED).exists()
+    endpoint.refresh_from_db()
+    assert endpoint.lease_until is None

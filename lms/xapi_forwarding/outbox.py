@@ -95,54 +95,59 @@ class Unreachable(Exception):
     try again later."""
 
 
-class Rejected(Exception):
-    """The LRS refuses this statement as it is: sending it again will not help."""
-
-
 def deliver(endpoint_id, now=None):
     """Send what is pending for one endpoint, oldest first, while the LRS takes
     it. Returns how many rows were delivered; one delivery per endpoint at a time
     (a lease), so statements never overtake each other."""
     now = now or timezone.now()
     delivered = 0
-    while _take_lease(endpoint_id, now):
+    while lease := _take_lease(endpoint_id, now):
         try:
-            sent, more = _deliver_leased(LrsEndpoint.objects.get(pk=endpoint_id), now)
-            delivered += sent
+            sent = _deliver_leased(LrsEndpoint.objects.get(pk=endpoint_id), now)
         finally:
-            LrsEndpoint.objects.filter(pk=endpoint_id).update(lease_until=None)
-        if not more:
+            # Only our own lease: one that ran out may be another delivery's now.
+            LrsEndpoint.objects.filter(pk=endpoint_id, lease_until=lease).update(
+                lease_until=None
+            )
+        if sent is None:
+            break  # the LRS did not take it: the endpoint is in back-off
+        delivered += sent
+        # Statements recorded meanwhile, whose own job found the lease taken.
+        if not OutgoingStatement.objects.filter(
+            endpoint_id=endpoint_id, state=State.PENDING
+        ).exists():
             break
         now = timezone.now()
     return delivered
 
 
 def _take_lease(endpoint_id, now):
+    """The lease's end if the endpoint was free and due, else None."""
     lease = now + timedelta(seconds=setting("LMS_XAPI_LEASE"))
-    return LrsEndpoint.objects.filter(
+    taken = LrsEndpoint.objects.filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now),
         Q(retry_at__isnull=True) | Q(retry_at__lte=now),
         pk=endpoint_id,
         is_active=True,
     ).update(lease_until=lease)
+    return lease if taken else None
 
 
 def _deliver_leased(endpoint, now):
-    """One batch: (rows delivered, whether more are waiting)."""
+    """One batch, the oldest rows: how many were delivered (None: the LRS could
+    not take it)."""
     batch = list(
         OutgoingStatement.objects.filter(endpoint=endpoint, state=State.PENDING)
         .select_related("statement__organisation")
-        .order_by("pk")[: setting("LMS_XAPI_BATCH_SIZE") + 1]
+        .order_by("pk")[: setting("LMS_XAPI_BATCH_SIZE")]
     )
-    more = len(batch) > setting("LMS_XAPI_BATCH_SIZE")
-    batch = batch[: setting("LMS_XAPI_BATCH_SIZE")]
     if not batch:
-        return 0, False
+        return 0
     try:
         done = _send(endpoint, batch)
     except Unreachable as error:
         _back_off(endpoint, batch, str(error), now)
-        return 0, False
+        return None
     with transaction.atomic():
         for row, outcome in done:
             row.attempts += 1
@@ -154,18 +159,19 @@ def _deliver_leased(endpoint, now):
         LrsEndpoint.objects.filter(pk=endpoint.pk).update(
             failures=0, retry_at=None, last_error=""
         )
-    return sum(outcome is None for _row, outcome in done), more
+    return sum(outcome is None for _row, outcome in done)
 
 
 def _send(endpoint, batch):
     """[(row, None when delivered or the reason it is given up)]. A batch the LRS
-    refuses as a whole (409 for an id it has, 400 for one bad statement) is sent
+    refuses as a whole (409 for an id it has, 400 for one bad statement, 413 too
+    large) is sent
     again one statement at a time, to tell which one."""
     payload = [statements.as_xapi(endpoint, row.statement) for row in batch]
     status, body = _request(endpoint, "POST", "statements", payload)
     if status in (200, 204):
         return [(row, None) for row in batch]
-    if len(batch) > 1 and status in (400, 409):
+    if len(batch) > 1 and status in (400, 409, 413):
         return [outcome for row in batch for outcome in _send(endpoint, [row])]
     if status == 409:
         return [(batch[0], _conflict(endpoint, payload[0]))]
