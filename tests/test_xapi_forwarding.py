@@ -437,3 +437,25 @@ def test_one_delivery_at_a_time_per_endpoint_and_a_dead_workers_lease_runs_out(
     assert not OutgoingStatement.objects.exclude(state=State.DELIVERED).exists()
     endpoint.refresh_from_db()
     assert endpoint.lease_until is None
+
+
+def test_the_sweep_deletes_rows_delivered_long_ago_and_keeps_the_others(org_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    endpoint = endpoint_for(org_a, "https://lrs.example/xAPI/", is_active=False)
+    learner, lessons = learning(org_a, lessons=2)
+    old, recent = (complete(learner, org_a, lesson) for lesson in lessons)
+    now = timezone.now()
+    for statement, days in ((old, 31), (recent, 29)):
+        OutgoingStatement.objects.create(
+            endpoint=endpoint,
+            statement=statement,
+            state=State.DELIVERED,
+            delivered_at=now - timedelta(days=days),
+        )
+    outbox.sweep(now=now)
+    assert list(OutgoingStatement.objects.values_list("statement", flat=True)) == [
+        recent.pk
+    ]

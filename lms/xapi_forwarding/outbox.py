@@ -47,6 +47,9 @@ DEFAULTS = {
     "LMS_XAPI_BACKOFF": 30,  # seconds after the first failure, then doubled
     "LMS_XAPI_BACKOFF_MAX": 6 * 3600,
     "LMS_XAPI_MAX_ATTEMPTS": 12,  # then the statement is a dead letter (~20 h)
+    # Delivered rows are kept this long (what went where, for the admin), then
+    # deleted by the sweep: the outbox does not grow with every statement.
+    "LMS_XAPI_KEEP_DELIVERED_DAYS": 30,
     # An organisation's admin types the address: not the platform's own network
     # (Redis, the database, cloud metadata) unless the operator allows it.
     "LMS_XAPI_ALLOW_PRIVATE_ADDRESSES": False,
@@ -274,8 +277,13 @@ def _back_off(endpoint, batch, error, now):
 def sweep(now=None):
     """Hand every endpoint with pending rows, and out of back-off, to a delivery
     job (``manage.py forward_xapi_statements`` from cron, every minute): what
-    Redis lost, or what waited for the LRS, goes out."""
+    Redis lost, or what waited for the LRS, goes out. Rows delivered long ago
+    are deleted."""
     now = now or timezone.now()
+    kept = now - timedelta(days=setting("LMS_XAPI_KEEP_DELIVERED_DAYS"))
+    OutgoingStatement.objects.filter(
+        state=State.DELIVERED, delivered_at__lt=kept
+    ).delete()
     endpoints = LrsEndpoint.objects.filter(
         Q(retry_at__isnull=True) | Q(retry_at__lte=now),
         is_active=True,
