@@ -125,6 +125,13 @@ def test_nothing_is_lost_or_doubled_when_the_lrs_stops_and_comes_back(
     mine = [statement_id for statement_id in held if statement_id in ids_of(learner)]
     assert sorted(mine) == sorted(ids_of(learner))  # every one, once
     assert not waiting.exists()
+    # In her order: the LRS stored them as she recorded them.
+    recorded = Statement.objects.filter(actor=learner).order_by("timestamp", "stored")
+    stored = [
+        ralph.statement(str(pk))["stored"]
+        for pk in recorded.values_list("pk", flat=True)
+    ]
+    assert stored == sorted(stored)
     endpoint.refresh_from_db()
     assert endpoint.failures == 0 and endpoint.retry_at is None
 
