@@ -36,6 +36,7 @@ LMS_PLUGINS = discover_plugins()
 INSTALLED_APPS = [
     "lms",
     "courses",
+    "lms.xapi_forwarding",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
