@@ -36,6 +36,7 @@ LMS_PLUGINS = discover_plugins()
 INSTALLED_APPS = [
     "lms",
     "courses",
+    "lms.webhooks",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
