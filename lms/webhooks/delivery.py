@@ -144,7 +144,9 @@ def signed_headers(delivery, secret, now):
         "User-Agent": "Relais-Webhooks/1",
         "webhook-id": delivery.webhook_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(delivery.webhook_id, now, delivery.body),
+        "webhook-signature": Webhook(secret).sign(
+            delivery.webhook_id, now, delivery.body
+        ),
     }
 
 

@@ -7,6 +7,12 @@ from lms.webhooks.models import WebhookEndpoint
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of your own server, on the public internet."),
+    )
     event_types = forms.MultipleChoiceField(
         label=_("Events"),
         widget=forms.CheckboxSelectMultiple,
@@ -16,9 +22,6 @@ class EndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["url", "description", "event_types", "is_active"]
-        help_texts = {
-            "url": _("An https:// address of your own server, on the public internet.")
-        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,7 +46,7 @@ class WebhookEndpoint(models.Model):
         verbose_name_plural = _("webhook endpoints")
         constraints = [
             models.CheckConstraint(
-                condition=Q(secret__startswith="whsec_"),
+                condition=Q(secret__startswith="whsec_"),  # noqa: S106 (a prefix)
                 name="webhooks_endpoint_secret_whsec",
             )
         ]
@@ -131,6 +131,9 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.attempted_at:%Y-%m-%d %H:%M:%S}"
 
     @property
     def succeeded(self):

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.models import Invitation, Membership
 from courses.events import send_on_commit
+from lms.models import Invitation, Membership
 from relais_recruitment.models import Application, Message, Mission, MissionViews
 from relais_recruitment.signals import ApplicationReceived, application_received
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from courses.events import send_on_commit
 from lms import mail
 from lms.plugins.activation import enabled_labels
-from courses.events import send_on_commit
 from relais_skills.models import Evidence, Notice
 from relais_skills.proficiency import SELF_DECLARED
 from relais_skills.signals import CertificateExpiring, certificate_expiring
