@@ -36,3 +36,53 @@ def register_webhooks_menu_item():
     return AdminsMenuItem(
         _("Webhooks"), reverse("webhooks_endpoints"), icon_name="link", order=160
     )
+
+
+@hooks.register("lms_construct_demo", order=2000)
+def add_webhooks_demo(site, people):
+    """One example endpoint, switched off (its host is not real), with one delivery
+    in its log; idempotent."""
+    from django.utils import timezone
+
+    from lms.models import Membership
+    from lms.signals import PersonJoined
+    from lms.webhooks.catalogue import body_of
+    from lms.webhooks.delivery import new_secret
+    from lms.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+    endpoint, created = WebhookEndpoint.objects.get_or_create(
+        organisation=site,
+        url="https://crm.entraide-quartier.example/hooks/relais",
+        defaults={
+            "description": "Outil de suivi des bénévoles (exemple)",
+            "event_types": ["relais.person.joined.v1", "relais.badge.awarded.v1"],
+            "secret": new_secret(),
+            "is_active": False,
+        },
+    )
+    membership = Membership.objects.filter(organisation=site).order_by("pk").first()
+    if not created or membership is None:
+        return
+    event = PersonJoined(
+        membership_id=membership.pk,
+        user_id=membership.user_id,
+        organisation_id=site.pk,
+        role=membership.role,
+    )
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        organisation=site,
+        endpoint=endpoint,
+        person_id=membership.user_id,
+        webhook_id="msg_demo0000000000000000000000000001",
+        event_type=event.event_type,
+        body=body_of(event, site, now=now),
+        status=WebhookDelivery.Status.SUCCEEDED,
+        attempts=1,
+        last_attempt_at=now,
+        response_status=204,
+        duration_ms=84,
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery, attempted_at=now, response_status=204, duration_ms=84
+    )
