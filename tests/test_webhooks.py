@@ -3,6 +3,7 @@ verifies every request with the ``standardwebhooks`` library, as a subscriber wo
 signed deliveries, retries with the same webhook-id, replay from the log, endpoints
 disabled after failing, the URL checks (SSRF), and each organisation's walls."""
 
+import io
 import json
 import threading
 import urllib.error
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -114,7 +116,12 @@ def due(delivery, clock):
     """Run the minutely command once the delivery's next attempt is due."""
     delivery.refresh_from_db()
     clock.move_to(delivery.next_attempt_at + timedelta(seconds=1))
-    return sending.send_due()
+    out = io.StringIO()
+    call_command("send_webhooks", stdout=out)
+    return dict(
+        (name, int(count))
+        for name, count in (part.split(": ") for part in out.getvalue().split(", "))
+    )
 
 
 def test_an_event_reaches_the_endpoint_signed_per_standard_webhooks(
@@ -208,6 +215,35 @@ def test_a_delivery_job_run_twice_sends_once(
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert deliver_webhook.call(delivery.pk) == "skipped"
     assert len(receiver.received) == 1
+
+
+def test_a_delivery_whose_worker_died_mid_send_is_taken_back(
+    org_a, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = subscribe(org_a, receiver)
+    someone_joins(org_a, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.SENDING,
+        last_attempt_at=timezone.now() - timedelta(hours=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = sending.send_due()
+    assert (done["reclaimed"], done["queued"]) == (1, 1)
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert len({r["id"] for r in receiver.received}) == 1
+    assert len(receiver.received) == 2
+
+
+def test_finished_deliveries_are_forgotten_after_the_log_period(
+    org_a, receiver, django_capture_on_commit_callbacks
+):
+    endpoint = subscribe(org_a, receiver)
+    someone_joins(org_a, django_capture_on_commit_callbacks)
+    WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert sending.send_due()["forgotten"] >= 1
+    assert not WebhookDelivery.objects.filter(endpoint=endpoint).exists()
 
 
 def admin_client(client, organisation):
