@@ -637,3 +637,40 @@ def test_payloads_of_the_catalogue_are_json_with_type_timestamp_and_data(org_a):
         "badge_id": 3,
         "award_id": 11,
     }
+
+
+def test_an_admin_deletes_an_endpoint_after_confirming(org_a, client):
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=org_a, url="https://example.org/hook", secret=sending.new_secret()
+    )
+    client, _admin = admin_client(client, org_a)
+    page = client.get(reverse("webhooks_delete", args=[endpoint.pk]))
+    assert page.status_code == 200 and endpoint.url in page.content.decode()
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+    response = client.post(reverse("webhooks_delete", args=[endpoint.pk]))
+    assert response.url == reverse("webhooks_endpoints")
+    assert not WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
+
+
+def test_a_new_secret_replaces_the_old_one(org_a, client):
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=org_a, url="https://example.org/hook", secret=sending.new_secret()
+    )
+    old = endpoint.secret
+    client, _admin = admin_client(client, org_a)
+    response = client.post(reverse("webhooks_rotate", args=[endpoint.pk]))
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.secret.startswith("whsec_")
+    assert endpoint.secret in client.get(response.url).content.decode()  # once
+
+
+def test_the_endpoints_listing_shows_the_organisation_s_endpoints(org_a, client):
+    WebhookEndpoint.objects.create(
+        organisation=org_a,
+        url="https://crm.example.org/hook",
+        event_types=[JOINED],
+        secret=sending.new_secret(),
+    )
+    client, _admin = admin_client(client, org_a)
+    page = client.get(reverse("webhooks_endpoints")).content.decode()
+    assert "https://crm.example.org/hook" in page and JOINED in page
