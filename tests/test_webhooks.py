@@ -674,3 +674,18 @@ def test_the_endpoints_listing_shows_the_organisation_s_endpoints(org_a, client)
     client, _admin = admin_client(client, org_a)
     page = client.get(reverse("webhooks_endpoints")).content.decode()
     assert "https://crm.example.org/hook" in page and JOINED in page
+
+
+def test_erasing_a_person_deletes_the_deliveries_about_them(
+    org_a, receiver, django_capture_on_commit_callbacks
+):
+    from lms.privacy.engines import erase_person
+
+    endpoint = subscribe(org_a, receiver)
+    with django_capture_on_commit_callbacks(execute=True):
+        lea = join_organisation(UserFactory(), org_a).user
+        join_organisation(UserFactory(), org_a)
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2
+    erase_person(lea, org_a)
+    assert not WebhookDelivery.objects.filter(person=lea).exists()
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 1
