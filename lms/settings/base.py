@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "lms.xapi_forwarding",
+    "lms.webhooks",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -221,6 +222,12 @@ LMS_HEAVY_JOBS_PER_ORGANISATION = env.int("LMS_HEAVY_JOBS_PER_ORGANISATION", def
 LMS_JOB_HEARTBEAT = env.float("LMS_JOB_HEARTBEAT", default=15)
 LMS_JOB_STALE_AFTER = env.float("LMS_JOB_STALE_AFTER", default=90)
 LMS_JOB_REQUEUE_AFTER = env.float("LMS_JOB_REQUEUE_AFTER", default=900)
+# Outgoing webhooks (lms/webhooks; the other LMS_WEBHOOKS_* have defaults there):
+# plain http and private/loopback addresses only where a developer allows them.
+LMS_WEBHOOKS_ALLOW_HTTP = env.bool("LMS_WEBHOOKS_ALLOW_HTTP", default=False)
+LMS_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool(
+    "LMS_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
