@@ -9,7 +9,7 @@ LOCALES := $(wildcard lms/locale courses/locale plugins/*/*/locale)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup lint format migrate translations tools clean bench
+.PHONY: demo test setup lint format migrate translations tools clean bench ralph
 
 # HOST and PORT: where the demo is served, and the address of every link it e-mails.
 demo: setup migrate
@@ -22,7 +22,7 @@ test: setup
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	$(BIN)/pytest
 
-setup: tools $(VENV)/.installed node_modules/.installed translations
+setup: tools $(VENV)/.installed node_modules/.installed translations ralph
 
 tools:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed: install python3.11 and try again."; exit 1; }
@@ -34,6 +34,18 @@ $(VENV)/.installed: pyproject.toml $(PLUGINS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach p,$(PLUGINS),-e $(dir $(p)))
+	touch $@
+
+# Ralph, the open-source LRS the statement forwarding is tested against, in a
+# virtualenv of its own: its pinned dependencies (FastAPI, bcrypt…) are not ours.
+# Its "lrs" extra forgets `requests`, which its auth module imports.
+RALPH_VENV := var/ralph-venv
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed:
+	@mkdir -p var
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' requests
 	touch $@
 
 # h5p-standalone's preinstall demands yarn; it needs no install script at all.

@@ -50,6 +50,11 @@ def award_badge(badge, user, organisation, *, rule, evidence="", awarded_by=None
         },
     )
     if created:
+        # Also as an Open Badges 3.0 credential, signed now with the key active
+        # now (imported here: credentials builds on this module).
+        from courses.credentials import issue_credential
+
+        issue_credential(award)
         send_on_commit(
             signals.badge_awarded,
             organisation,

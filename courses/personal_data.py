@@ -126,6 +126,21 @@ PERSONAL_DATA = [
         basis=Basis.LEGITIMATE_INTEREST,
         retention=_("As long as the person is a member"),
     ),
+    # Before the award's own entry: erasing anonymises the award, after which
+    # the credential would no longer lead to the person.
+    PersonalData(
+        model="courses.BadgeCredential",
+        person="award__recipient",
+        organisation="award__badge__organisation",
+        fields=["award", "issued_at", "compact_jws"],
+        purpose=_("Award Open Badges a person can show to others"),
+        basis=Basis.CONTRACT,
+        retention=_(
+            "As long as the badge is kept; deleted with the person's data, and "
+            "the copy they hold is then listed as revoked"
+        ),
+        erase=Erase.DELETE,
+    ),
     PersonalData(
         model="courses.BadgeAward",
         person="recipient",

@@ -41,12 +41,35 @@ def browser(monkeypatch):
         browser.close()
 
 
+def wait_for_quiet_database(timeout=10):
+    """At a test's end the browser is closed, but the live server may still be
+    answering its last request (a player's commit as the page went away); the
+    flush that follows must not meet it halfway (a deadlock on PostgreSQL)."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time, it waits
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                "current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback, live_server):
     # serialized_rollback brings back what migrations created (the page tree root,
     # the default locale), which a transactional test flushes.
     call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
-    return live_server.url
+    yield live_server.url
+    wait_for_quiet_database()
 
 
 @pytest.fixture

@@ -20,3 +20,10 @@ def test_killing_one_host_mid_run_loses_and_doubles_nothing(settings):
     assert figures["answers lost"] == 0
     assert figures["courses completed"] == 12
     assert figures["duplicate course completions"] == 0
+    # The worker host, killed and started again: every invitation once, its job
+    # done, its e-mail sent once.
+    assert figures["worker killed after invitations"] is not None
+    assert figures["invitations made"] == figures["invitations expected"] == 6
+    assert figures["jobs lost"] == 0
+    assert figures["invitations without e-mail"] == 0
+    assert figures["duplicate invitation e-mails"] == 0

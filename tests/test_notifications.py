@@ -31,8 +31,10 @@ MONDAY = datetime.datetime(2026, 11, 30, 7, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def kinds():
-    """Kinds registered for the test, removed after it."""
+    """Kinds registered for the test, alone (the app's own kinds are set aside, so
+    that the forms and lists see these only), and the app's back after it."""
     before = dict(centre._kinds)
+    centre._kinds.clear()
     register_notification_kind(
         "lms.test_hello",
         # Existing catalogue entries, so the French rendering is real.

@@ -16,7 +16,11 @@ from relais_scorm.models import ScormAttempt, ScormPackage, ScoState
 from relais_scorm.tasks import process_package
 from tests import h5p_packages, scorm_kit
 from tests.factories import PASSWORD, make_course, member
-from tests.test_browser import CHROMIUM, browser  # noqa: F401  (the fixture)
+from tests.test_browser import (  # noqa: F401  (the fixture)
+    CHROMIUM,
+    browser,
+    wait_for_quiet_database,
+)
 
 SHARED = h5p_packages.shared_folder("scorm") or Path("/nonexistent")
 
@@ -49,7 +53,8 @@ def site(transactional_db, django_db_serialized_rollback, live_server):
 
     site = Site.objects.get(is_default_site=True)
     PluginActivation.objects.get_or_create(organisation=site, app_label="scorm")
-    return site
+    yield site
+    wait_for_quiet_database()
 
 
 def lesson_playing(site, data, title="Module"):
@@ -297,7 +302,8 @@ def demo(transactional_db, django_db_serialized_rollback, live_server):
     from django.core.management import call_command
 
     call_command("seed_demo", "--i-know-this-is-not-production", verbosity=0)
-    return live_server.url
+    yield live_server.url
+    wait_for_quiet_database()
 
 
 def test_the_demo_volunteer_completes_the_scorm_module_and_resumes_it(

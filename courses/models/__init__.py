@@ -1,5 +1,6 @@
 from .badges import BadgeAward, BadgeClass
 from .catalogue import CourseIndexPage, CoursePage, LessonPage, available_courses
+from .credentials import BadgeCredential, SigningKey
 from .paths import (
     DigestLog,
     OnboardingPath,
@@ -14,6 +15,7 @@ __all__ = [
     "ActivityCompletion",
     "BadgeAward",
     "BadgeClass",
+    "BadgeCredential",
     "CourseIndexPage",
     "CoursePage",
     "DigestLog",
@@ -24,6 +26,7 @@ __all__ = [
     "PathAssignment",
     "PathStep",
     "ReminderLog",
+    "SigningKey",
     "Statement",
     "StepCompletion",
     "available_courses",

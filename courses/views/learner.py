@@ -324,7 +324,7 @@ def step(request, pk):
 def my_badges(request):
     awards = (
         BadgeAward.objects.filter(recipient=request.user, revoked_at__isnull=True)
-        .select_related("badge__image", "badge__organisation")
+        .select_related("badge__image", "badge__organisation", "credential")
         .order_by("-issued_on")
     )
     return render(request, "courses/my_badges.html", {"awards": awards})

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "lms.api",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "lms.xapi_forwarding",
+    "lms.webhooks",
     *LMS_PLUGINS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -218,9 +220,18 @@ RQ_QUEUES = {
 # worker took is queued again (a Redis restarted without its data).
 LMS_JOBS_BACKEND = env("LMS_JOBS_BACKEND", default="default")
 LMS_JOB_MAX_ATTEMPTS = env.int("LMS_JOB_MAX_ATTEMPTS", default=3)
+# Package processing and imports one organisation may have unfinished at once
+# (lms/limits.py): the workers are everyone's.
+LMS_HEAVY_JOBS_PER_ORGANISATION = env.int("LMS_HEAVY_JOBS_PER_ORGANISATION", default=3)
 LMS_JOB_HEARTBEAT = env.float("LMS_JOB_HEARTBEAT", default=15)
 LMS_JOB_STALE_AFTER = env.float("LMS_JOB_STALE_AFTER", default=90)
 LMS_JOB_REQUEUE_AFTER = env.float("LMS_JOB_REQUEUE_AFTER", default=900)
+# Outgoing webhooks (lms/webhooks; the other LMS_WEBHOOKS_* have defaults there):
+# plain http and private/loopback addresses only where a developer allows them.
+LMS_WEBHOOKS_ALLOW_HTTP = env.bool("LMS_WEBHOOKS_ALLOW_HTTP", default=False)
+LMS_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool(
+    "LMS_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

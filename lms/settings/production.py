@@ -55,26 +55,14 @@ else:
 # (MEDIA_ROOT, PACKAGES_ROOT, PRIVATE_ROOT on it) otherwise.
 LMS_S3_BUCKET = env("LMS_S3_BUCKET", default="")
 if LMS_S3_BUCKET:
-    _s3 = {
-        "bucket_name": LMS_S3_BUCKET,
-        "endpoint_url": env("LMS_S3_ENDPOINT_URL", default=None),
-        "region_name": env("LMS_S3_REGION", default=None),
-        "access_key": env("LMS_S3_ACCESS_KEY_ID", default=None),
-        "secret_key": env("LMS_S3_SECRET_ACCESS_KEY", default=None),
-        "default_acl": None,
-        "file_overwrite": False,
-    }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3, "location": "media", "querystring_auth": True},
-    }
-    # No URL ever: packages and private files leave through a view that checks
-    # who asks (lms.private_files), as on disk.
-    STORAGES["packages"] = {
-        "BACKEND": "lms.object_storage.PrivateS3Storage",
-        "OPTIONS": {**_s3, "location": "packages"},
-    }
-    STORAGES["private"] = {
-        "BACKEND": "lms.object_storage.PrivateS3Storage",
-        "OPTIONS": {**_s3, "location": "private"},
-    }
+    from lms.object_storage import s3_storages
+
+    STORAGES.update(
+        s3_storages(
+            bucket=LMS_S3_BUCKET,
+            endpoint_url=env("LMS_S3_ENDPOINT_URL", default=None),
+            region_name=env("LMS_S3_REGION", default=None),
+            access_key=env("LMS_S3_ACCESS_KEY_ID", default=None),
+            secret_key=env("LMS_S3_SECRET_ACCESS_KEY", default=None),
+        )
+    )

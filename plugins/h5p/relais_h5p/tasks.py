@@ -2,9 +2,11 @@ from django.db import transaction
 from django.utils import translation
 from django_tasks import task
 
+from lms.limits import heavy
 from lms.mail import language_of
 
 
+@heavy
 @task()
 def process_package(content_id: int) -> str:
     """Check and extract an uploaded package; idempotent (only processing ones)."""

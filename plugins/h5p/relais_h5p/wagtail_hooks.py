@@ -7,6 +7,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
 from lms import jobs
+from lms.limits import HeavyUploadMixin
 from lms.models import Role
 from lms.plugins.menu import AUTHORING, REPORTS, MenuLink
 from lms.snippets import (
@@ -20,7 +21,7 @@ from relais_h5p.models import H5PContent
 from relais_h5p.tasks import process_package
 
 
-class UploadView(OrganisationCreateView):
+class UploadView(HeavyUploadMixin, OrganisationCreateView):
     def save_instance(self):
         content = self.form.instance
         content.uploaded_by = self.request.user

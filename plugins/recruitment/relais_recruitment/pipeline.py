@@ -11,8 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.events import send_on_commit
 from lms.models import Invitation, Membership
 from relais_recruitment.models import Application, Message, Mission, MissionViews
+from relais_recruitment.signals import ApplicationReceived, application_received
 
 
 class NotAllowed(ValidationError):
@@ -69,6 +71,11 @@ def submit(mission, data, *, language, source=""):
         ), False
     _enqueue(tasks.send_confirmation, application.pk)
     _enqueue(tasks.notify_coordinators, application.pk)
+    send_on_commit(
+        application_received,
+        mission.organisation,
+        ApplicationReceived(application_id=application.pk, mission_id=mission.pk),
+    )
     return application, True
 
 

@@ -8,6 +8,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 
 from lms import jobs
+from lms.limits import HeavyUploadMixin
 from lms.plugins.menu import REPORTS, MenuLink
 from lms.snippets import (
     OrganisationCreateView,
@@ -20,7 +21,7 @@ from relais_scorm.models import ScormPackage
 from relais_scorm.tasks import process_package
 
 
-class UploadView(OrganisationCreateView):
+class UploadView(HeavyUploadMixin, OrganisationCreateView):
     def save_instance(self):
         package = self.form.instance
         package.uploaded_by = self.request.user

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from lms import jobs
 from lms.exports import spreadsheet_response
+from lms.limits import heavy_work_refused
 from lms.models.people import PEOPLE_MANAGERS
 from lms.plugins.activation import enabled_for_request
 from lms.private_files import download_response
@@ -268,7 +269,7 @@ def import_esco(request):
     form = EscoImportForm(
         request.POST or None, request.FILES or None, organisation=request.organisation
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _refused(request, form):
         data = form.cleaned_data
         return _start(
             request,
@@ -293,7 +294,7 @@ def import_csv(request):
     form = CsvImportForm(
         request.POST or None, request.FILES or None, organisation=request.organisation
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _refused(request, form):
         return _start(
             request,
             CSV_IMPORT,
@@ -310,6 +311,14 @@ def _form_page(request, form, title):
         {"form": form, "title": title, "csv_header": ",".join(HEADER)},
         status=400 if form.is_bound else 200,
     )
+
+
+def _refused(request, form):
+    """Over the organisation's heavy-work limit: the form says so, nothing kept."""
+    refused = heavy_work_refused(request.organisation)
+    if refused:
+        form.add_error(None, refused)
+    return refused
 
 
 def _start(request, kind, uploads, params):

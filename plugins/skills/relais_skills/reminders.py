@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from courses.events import send_on_commit
 from lms import mail
 from lms.plugins.activation import enabled_labels
 from relais_skills.models import Evidence, Notice
 from relais_skills.proficiency import SELF_DECLARED
+from relais_skills.signals import CertificateExpiring, certificate_expiring
 
 
 def _once(evidence, user, kind):
@@ -64,6 +66,17 @@ def send_expiry_reminders(today=None):
             kind = "expires-today" if item.expires_on == today else "expires-soon"
             if not _once(item, item.user, kind):
                 continue
+            send_on_commit(
+                certificate_expiring,
+                organisation,
+                CertificateExpiring(
+                    user_id=item.user_id,
+                    evidence_id=item.pk,
+                    skill_id=item.skill_id,
+                    expires_on=item.expires_on.isoformat(),
+                    days_left=(item.expires_on - today).days,
+                ),
+            )
             course = item.skill.renewal_course
             sent += mail.send(
                 "relais_skills/email/expiry.txt",

@@ -3,7 +3,10 @@ commit and is idempotent: running it twice changes nothing the second time."""
 
 from django_tasks import task
 
+from lms.limits import heavy
 
+
+@heavy
 @task()
 def run_import(job_id: int) -> str | None:
     """Run a framework import ``Job`` (ESCO or framework CSV): read and check the
