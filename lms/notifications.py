@@ -65,6 +65,9 @@ class NotificationKind:
     label: object
     text: object
     default: str = Delivery.AT_ONCE
+    # The roles offered this kind in their preferences (None: everyone); a kind
+    # only admins receive is no learner's choice to make.
+    roles: tuple | None = None
 
     @property
     def app_label(self):
@@ -79,7 +82,9 @@ class NotificationKind:
 _kinds: dict[str, NotificationKind] = {}
 
 
-def register_notification_kind(key, *, label, text, default=Delivery.AT_ONCE):
+def register_notification_kind(
+    key, *, label, text, default=Delivery.AT_ONCE, roles=None
+):
     """Declare a kind of notification (once, at start-up). ``key`` is
     ``"<app label>.<name>"``; ``text`` is a lazy translation formatted with the
     parameters given to ``notify``. Registering the same key again with the same
@@ -91,7 +96,9 @@ def register_notification_kind(key, *, label, text, default=Delivery.AT_ONCE):
         )
     if default not in Delivery.values:
         raise ImproperlyConfigured(f"Notification kind {key!r}: unknown default.")
-    kind = NotificationKind(key, label, text, Delivery(default))
+    kind = NotificationKind(
+        key, label, text, Delivery(default), tuple(roles) if roles else None
+    )
     existing = _kinds.get(key)
     if existing is not None and existing != kind:
         raise ImproperlyConfigured(f"Notification kind {key!r} is registered twice.")
@@ -108,13 +115,19 @@ def kind(key) -> NotificationKind:
         ) from None
 
 
-def kinds_for(organisation) -> list[NotificationKind]:
+def kinds_for(organisation, person=None) -> list[NotificationKind]:
     """The kinds offered in ``organisation``: the core's and those of its enabled
-    plugins, in registration order."""
+    plugins, in registration order; with ``person``, those offered to their role."""
     from lms.plugins.activation import enabled_labels
 
     enabled = enabled_labels(organisation)
-    return [k for k in _kinds.values() if _shown(k, enabled)]
+    kinds = [k for k in _kinds.values() if _shown(k, enabled)]
+    if person is not None:
+        from lms.permissions import role_in
+
+        role = role_in(person, organisation)
+        kinds = [k for k in kinds if k.roles is None or role in k.roles]
+    return kinds
 
 
 def _shown(notification_kind, enabled):

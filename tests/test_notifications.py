@@ -414,3 +414,13 @@ def test_members_of_every_role_reach_their_notifications(org_a, kinds, client_a)
 def test_anonymous_people_are_sent_to_log_in(org_a, client_a):
     assert client_a.get("/notifications/").status_code == 302
     assert client_a.post("/notifications/read/").status_code == 302
+
+
+def test_a_kind_for_admins_only_is_offered_to_admins_only(org_a, client_a):
+    from lms.models import Role
+
+    assert centre.kind("lms.webhook_disabled").roles == (Role.ADMIN,)
+    for role, offered in ((Role.LEARNER, False), (Role.ADMIN, True)):
+        client_a.force_login(member(org_a, role))
+        page = client_a.get("/notifications/preferences/").content.decode()
+        assert ('name="lms.webhook_disabled"' in page) is offered, role

@@ -83,7 +83,7 @@ class PreferencesForm(forms.Form):
 @member_required
 def notification_preferences(request):
     organisation, person = request.organisation, request.user
-    kinds = centre.kinds_for(organisation)
+    kinds = centre.kinds_for(organisation, person)
     current = centre.preferences(person, organisation)
     form = PreferencesForm(request.POST or None, kinds=kinds, current=current)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from lms.models import Role
         from lms.notifications import Delivery, register_notification_kind
         from lms.webhooks import catalogue
 
@@ -24,4 +25,5 @@ class WebhooksConfig(AppConfig):
                 "check it, then switch it on again."
             ),
             default=Delivery.AT_ONCE,
+            roles=[Role.ADMIN],  # only the organisation's admins manage webhooks
         )
