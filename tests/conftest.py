@@ -66,3 +66,25 @@ def _storages_kept():
     changed = [name for name, kept in before.items() if storages[name] is not kept]
     if changed:
         pytest.fail(f"this test replaced the storages {changed}: use storage_in")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test on a transactional database rolls back by serialization: its
+    flush empties every table, and only the serialized copy gives the next test
+    what migrations made (the page tree's root, content types, locales). One test
+    without it breaks all that follow, far from the cause."""
+    missing = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in item.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        serialized = "django_db_serialized_rollback" in item.fixturenames or (
+            marker is not None and marker.kwargs.get("serialized_rollback")
+        )
+        if transactional and not serialized:
+            missing.append(item.nodeid)
+    if missing:
+        raise pytest.UsageError(
+            "Transactional tests without serialized_rollback: " + ", ".join(missing)
+        )

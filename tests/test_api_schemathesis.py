@@ -27,9 +27,13 @@ PLUGINS = ("skills", "mentoring", "quizzes", "recruitment")
 
 
 @pytest.fixture
-def organisations(transactional_db, live_server, settings):
+def organisations(
+    transactional_db, django_db_serialized_rollback, live_server, settings
+):
     """Two seeded organisations, each served at its own host on the live
-    server's port, every plugin with an API enabled."""
+    server's port, every plugin with an API enabled. Serialized rollback, as every
+    live-server test here: the flush that ends it must give the next one back
+    what migrations made (the page tree's root, the content types)."""
     from wagtail.models import Site
 
     settings.LMS_API_RATE_LIMIT = "100000/minute"

@@ -185,6 +185,7 @@ def test_the_dashboard_reads_as_many_queries_for_50_late_people_as_for_2(
 
     for _i in range(2):
         late_newcomer(org_a, path)
+    count()  # once to fill the caches (the bell's count), then compare
     few = count()
     for _i in range(48):
         late_newcomer(org_a, path)
@@ -561,6 +562,7 @@ def test_a_trainers_dashboard_reads_as_many_queries_for_50_learners_as_for_2(
 
     for course in courses:
         enrol(member(org_a), course, org_a)
+    count()  # once to fill the caches (the bell's count), then compare
     few = count()
     for _i in range(24):
         for course in courses:
