@@ -420,6 +420,7 @@ def test_a_kind_for_admins_only_is_offered_to_admins_only(org_a, client_a):
     from lms.models import Role
 
     assert centre.kind("lms.webhook_disabled").roles == (Role.ADMIN,)
+    assert centre.kind("community.unanswered").roles == (Role.TRAINER,)
     for role, offered in ((Role.LEARNER, False), (Role.ADMIN, True)):
         client_a.force_login(member(org_a, role))
         page = client_a.get("/notifications/preferences/").content.decode()

@@ -4,6 +4,7 @@ reader's language renders (names and titles, never translated sentences)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.models import Role
 from lms.notifications import Delivery, notify, notify_many, register_notification_kind
 
 MENTION = "community.mention"
@@ -37,6 +38,7 @@ def register_kinds():
         label=_("Questions waiting for a trainer"),
         text=_("A question under %(place)s has had no answer for %(days)s days"),
         default=Delivery.AT_ONCE,
+        roles=[Role.TRAINER],  # only trainers are told (talk.notify_unanswered)
     )
     register_notification_kind(
         THANKS,
